@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/visage-jobs/visage-hub/hub"
+	"github.com/visage-jobs/visage-hub/hub/auth"
+	"github.com/visage-jobs/visage-hub/hub/config"
+	"github.com/visage-jobs/visage-hub/hub/store"
+)
+
+// newFlags returns a flag set with every configuration setting on it; the
+// returned function parses args and yields the configuration.
+func newFlags(name string, out io.Writer) (*flag.FlagSet, func(args []string) (config.Config, error)) {
+	fs := flag.NewFlagSet("visage-hub "+name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	finish := config.Flags(fs, os.Getenv)
+	return fs, func(args []string) (config.Config, error) {
+		if err := fs.Parse(args); err != nil {
+			return config.Config{}, err
+		}
+		return finish()
+	}
+}
+
+// openStore opens and migrates the configured database.
+func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	st, err := store.Open(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// jwtSecretSetting is where a generated HS256 secret is kept, so every
+// process and CLI call on the same database agrees on it.
+const jwtSecretSetting = "jwt_secret"
+
+// tokens returns the admin-token verifier and, when the hub holds a secret,
+// the signer. With a configured public key the hub cannot mint tokens, and
+// sign-in links are off.
+func tokens(ctx context.Context, cfg config.Config, st *store.Store) (*auth.Verifier, *auth.Signer, error) {
+	if cfg.JWTPublicKey != "" {
+		v, err := auth.NewPublicKeyVerifier(cfg.JWTPublicKey)
+		return v, nil, err
+	}
+	secret := cfg.JWTSecret
+	if secret == "" {
+		gen, err := hub.RandomToken(48)
+		if err != nil {
+			return nil, nil, err
+		}
+		if secret, err = st.EnsureSetting(ctx, jwtSecretSetting, gen); err != nil {
+			return nil, nil, err
+		}
+	}
+	v, err := auth.NewHMACVerifier([]byte(secret))
+	if err != nil {
+		return nil, nil, fmt.Errorf("VISAGE_JWT_SECRET: %w", err)
+	}
+	sg, err := auth.NewSigner([]byte(secret))
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, sg, nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func links(cfg config.Config, st *store.Store, sg *auth.Signer) *auth.Links {
+	if sg == nil {
+		return nil
+	}
+	return &auth.Links{Store: st, Signer: sg, PublicURL: cfg.PublicURL, LinkTTL: cfg.LoginLinkTTL, TokenTTL: cfg.AdminTokenTTL}
+}
+
+func openStoreNoMigrate(url string) (*store.Store, error) { return store.Open(url) }

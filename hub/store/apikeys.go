@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/visage-jobs/visage-hub/hub"
+)
+
+const keyColumns = `id, account_id, label, prefix, key_hash, created_at, created_by, last_used_at, revoked_at`
+
+// CreateAPIKey stores a key made by hub.NewAPIKey.
+func (s *Store) CreateAPIKey(ctx context.Context, k hub.APIKey) error {
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO api_keys (`+keyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		k.ID, k.AccountID, k.Label, k.Prefix, k.Hash, k.CreatedAt, k.CreatedBy, k.LastUsedAt, k.RevokedAt)
+	if err != nil {
+		return fmt.Errorf("create api key: %w", err)
+	}
+	return nil
+}
+
+// ListAPIKeys returns an account's keys, active and revoked, newest first.
+func (s *Store) ListAPIKeys(ctx context.Context, accountID string) ([]hub.APIKey, error) {
+	keys := []hub.APIKey{}
+	err := s.db.SelectContext(ctx, &keys, s.q(`SELECT `+keyColumns+` FROM api_keys WHERE account_id = ? ORDER BY id DESC`), accountID)
+	if err != nil {
+		return nil, fmt.Errorf("list api keys: %w", err)
+	}
+	return keys, nil
+}
+
+// GetAPIKey returns one of an account's keys; another account's key is not
+// found, exactly like a key that does not exist.
+func (s *Store) GetAPIKey(ctx context.Context, accountID, id string) (hub.APIKey, error) {
+	var k hub.APIKey
+	err := s.db.GetContext(ctx, &k, s.q(`SELECT `+keyColumns+` FROM api_keys WHERE account_id = ? AND id = ?`), accountID, id)
+	if err != nil {
+		return hub.APIKey{}, notFound(err, "API key")
+	}
+	return k, nil
+}
+
+// RevokeAPIKey marks a key revoked and returns it. Revoking a revoked key
+// keeps the first revocation time, so the call is safe to repeat.
+func (s *Store) RevokeAPIKey(ctx context.Context, accountID, id string) (hub.APIKey, error) {
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL`),
+		hub.Now(), accountID, id)
+	if err != nil {
+		return hub.APIKey{}, fmt.Errorf("revoke api key: %w", err)
+	}
+	return s.GetAPIKey(ctx, accountID, id)
+}
+
+// AuthenticateAPIKey finds the key with the given hash. It reads the
+// database every time, which is what makes a revocation take effect on the
+// very next request in every hub process sharing the database.
+func (s *Store) AuthenticateAPIKey(ctx context.Context, hash string) (hub.KeyAuth, error) {
+	var ka hub.KeyAuth
+	err := s.db.GetContext(ctx, &ka, s.q(`SELECT k.id, k.account_id, k.label, k.prefix, k.key_hash, k.created_at,
+		k.created_by, k.last_used_at, k.revoked_at, a.name AS account_name
+		FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = ?`), hash)
+	if err != nil {
+		return hub.KeyAuth{}, notFound(err, "API key")
+	}
+	return ka, nil
+}
+
+// TouchAPIKeys records last-use times in one statement per key, never moving
+// a time backwards. The auth path batches these so a busy key costs one
+// write a minute, not one a request.
+func (s *Store) TouchAPIKeys(ctx context.Context, used map[string]time.Time) error {
+	for id, at := range used {
+		t := hub.TimeOf(at)
+		_, err := s.db.ExecContext(ctx, s.q(`UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`),
+			t, id, t)
+		if err != nil {
+			return fmt.Errorf("touch api key: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,130 @@
+// Package store keeps the hub's data in SQLite (the embedded default) or
+// PostgreSQL (production, several hub processes). Both run the same SQL where
+// they can; the few places that differ ask Dialect. Times are stored as Unix
+// milliseconds (BIGINT) on both, so comparisons and buckets agree.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"  // PostgreSQL driver, registered as "postgres"
+	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/visage-jobs/visage-hub/hub"
+)
+
+// Dialect names the database behind a Store.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+func init() {
+	// sqlx rebinds '?' placeholders to '$n' for PostgreSQL; tell it that the
+	// modernc driver takes '?' as written.
+	sqlx.BindDriver("sqlite", sqlx.QUESTION)
+}
+
+// Store is the hub's persistence. It is safe for concurrent use.
+type Store struct {
+	db      *sqlx.DB
+	dialect Dialect
+	queries sync.Map // query text → rebound text
+}
+
+// Open connects to the database named by url: postgres:// or postgresql://
+// for PostgreSQL, anything else a SQLite file (an optional sqlite:// prefix
+// is stripped; the parent folder is created). It does not migrate.
+func Open(url string) (*Store, error) {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		db, err := sqlx.Open("postgres", url)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(32)
+		return &Store{db: db, dialect: Postgres}, nil
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "sqlite:")
+	if path == "" {
+		return nil, errors.New("open sqlite: empty database path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("open sqlite: create folder: %w", err)
+	}
+	// WAL lets readers run beside the single writer; busy_timeout makes
+	// writers queue instead of failing; _txlock=immediate takes the write
+	// lock at BEGIN, so two read-then-write transactions cannot deadlock.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sqlx.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	return &Store{db: db, dialect: SQLite}, nil
+}
+
+// Dialect reports which database the store uses.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the connection pool for migrations and tests.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Close releases the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers; /readyz calls it.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return &hub.Error{Code: hub.EUnavailable, Message: "the database is unreachable", Err: err}
+	}
+	return nil
+}
+
+// q returns query with placeholders in the store's dialect, rebinding each
+// distinct query once.
+func (s *Store) q(query string) string {
+	if v, ok := s.queries.Load(query); ok {
+		return v.(string)
+	}
+	r := s.db.Rebind(query)
+	s.queries.Store(query, r)
+	return r
+}
+
+// inTx runs fn in a transaction and commits it when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// notFound turns sql.ErrNoRows into the domain's not-found error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return hub.Errorf(hub.ENotFound, "%s not found", what)
+	}
+	return err
+}
