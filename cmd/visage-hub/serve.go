@@ -28,6 +28,12 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	cfg.Addr = ln.Addr().String() // the real port when asked for :0
 	lk := links(cfg, st, signer)
 
 	// On an empty database, make the first account and print how to sign
@@ -54,10 +60,6 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		login = lk
 	}
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: verifier, Login: login, Logger: log})
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "database", string(st.Dialect()))
 
 	bg, stopBG := context.WithCancel(context.Background())

@@ -88,7 +88,7 @@ func links(cfg config.Config, st *store.Store, sg *auth.Signer) *auth.Links {
 	if sg == nil {
 		return nil
 	}
-	return &auth.Links{Store: st, Signer: sg, PublicURL: cfg.PublicURL, LinkTTL: cfg.LoginLinkTTL, TokenTTL: cfg.AdminTokenTTL}
+	return &auth.Links{Store: st, Signer: sg, PublicURL: cfg.BaseURL(), LinkTTL: cfg.LoginLinkTTL, TokenTTL: cfg.AdminTokenTTL}
 }
 
 func openStoreNoMigrate(url string) (*store.Store, error) { return store.Open(url) }

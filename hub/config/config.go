@@ -162,9 +162,16 @@ func (c *Config) validate() error {
 	if c.MaxBodyBytes < 1024 {
 		return fmt.Errorf("VISAGE_MAX_BODY_BYTES must be at least 1024")
 	}
-	if c.PublicURL == "" {
-		c.PublicURL = "http://" + c.Addr
-	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	return nil
+}
+
+// BaseURL is the URL links point at: VISAGE_PUBLIC_URL when set, else the
+// listen address (which `serve` replaces with the address it really bound,
+// for :0).
+func (c Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return "http://" + c.Addr
 }

@@ -105,20 +105,8 @@ func (s *Server) Run(ctx context.Context) { s.usage.run(ctx, 5*time.Second) }
 func (s *Server) FlushUsage(ctx context.Context) { s.usage.flush(ctx) }
 
 func (s *Server) routes() {
-	app := s.app
-	app.Use(s.edge)
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-	app.Get("/metrics", metricsHandler(s.reg))
-	app.Get("/settings/login", s.loginLink)
-
-	v1 := app.Group("/v1", s.requireJSON)
-	v1.Post("/auth/exchange", s.exchangeLogin)
-
-	authed := v1.Group("", s.authenticate)
-	authed.Get("/me", s.me)
-	authed.Get("/api-keys", peopleOnly, s.listKeys)
-	authed.Post("/api-keys", adminOnly, s.createKey)
-	authed.Get("/api-keys/:id", peopleOnly, s.getKey)
-	authed.Delete("/api-keys/:id", adminOnly, s.revokeKey)
+	s.app.Use(s.edge)
+	for _, r := range s.routeTable() {
+		s.app.Add(r.Method, r.Path, s.chain(r)...)
+	}
 }

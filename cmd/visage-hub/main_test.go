@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/visage-jobs/visage-hub/hub/store"
+	"github.com/visage-jobs/visage-hub/hub/store/pgtest"
+	"github.com/visage-jobs/visage-hub/hub/store/storetest"
+)
+
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "visage-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binPath = filepath.Join(dir, "visage-hub")
+	if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+		panic("build visage-hub: " + err.Error() + "\n" + string(out))
+	}
+	code := pgtest.Main(m)
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// cli runs the binary with the database URL and returns its stdout.
+func cli(t *testing.T, dbURL string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = append(os.Environ(), "VISAGE_DATABASE_URL="+dbURL)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("visage-hub %v: %v\n%s", args, err, stderr.String())
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// hubProcess is a running `visage-hub serve`.
+type hubProcess struct {
+	cmd    *exec.Cmd
+	base   string
+	stdout *bytes.Buffer
+}
+
+var listenRE = regexp.MustCompile(`msg=listening addr=(http://\S+)`)
+
+func startHub(t *testing.T, dbURL string) *hubProcess {
+	t.Helper()
+	cmd := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "VISAGE_DATABASE_URL="+dbURL, "VISAGE_LOG_FORMAT=text")
+	stdout := &bytes.Buffer{}
+	cmd.Stdout = stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	sc := bufio.NewScanner(stderr)
+	deadline := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
+	defer deadline.Stop()
+	for sc.Scan() {
+		if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
+			go func() { _, _ = io.Copy(io.Discard, stderr) }()
+			return &hubProcess{cmd: cmd, base: m[1], stdout: stdout}
+		}
+	}
+	t.Fatalf("hub never said it was listening")
+	return nil
+}
+
+func getJSON(t *testing.T, url, cred string, v any) int {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", url, nil)
+	if cred != "" {
+		req.Header.Set("Authorization", "Bearer "+cred)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if v != nil {
+		_ = json.NewDecoder(res.Body).Decode(v)
+	}
+	return res.StatusCode
+}
+
+// TestFirstRun is the newcomer's path: serve on an empty database prints a
+// sign-in link, the link yields an admin token, the token creates a key, the
+// key passes /v1/me; then SIGTERM stops the process cleanly.
+func TestFirstRun(t *testing.T) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			db := storetest.URL(t, d)
+			h := startHub(t, db)
+			link := regexp.MustCompile(`http://\S+/settings/login\?token=\S+`).FindString(h.stdout.String())
+			if link == "" {
+				t.Fatalf("no sign-in link printed; stdout:\n%s", h.stdout)
+			}
+			var tok struct {
+				AccessToken string `json:"access_token"`
+			}
+			if code := getJSON(t, link, "", &tok); code != 200 || tok.AccessToken == "" {
+				t.Fatalf("sign-in link: %d %+v", code, tok)
+			}
+			req, _ := http.NewRequest("POST", h.base+"/v1/api-keys", strings.NewReader(`{"label":"first"}`))
+			req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+			req.Header.Set("Content-Type", "application/json")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var k struct{ Key string }
+			_ = json.NewDecoder(res.Body).Decode(&k)
+			res.Body.Close()
+			var me struct {
+				AccountName string `json:"account_name"`
+			}
+			if code := getJSON(t, h.base+"/v1/me", k.Key, &me); code != 200 || me.AccountName == "" {
+				t.Fatalf("/v1/me: %d %+v", code, me)
+			}
+			if err := h.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			if err := h.cmd.Wait(); err != nil {
+				t.Fatalf("hub did not exit cleanly on SIGTERM: %v", err)
+			}
+		})
+	}
+}
+
+// TestScriptableCLI checks that each command prints just the value, so
+// scripts can capture it.
+func TestScriptableCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	acct := cli(t, db, "accounts", "create", "--name", "Initech")
+	if !regexp.MustCompile(`^acct_[0-9a-z]{26}$`).MatchString(acct) {
+		t.Fatalf("accounts create printed %q", acct)
+	}
+	key := cli(t, db, "keys", "create", "--account", acct, "--label", "script")
+	if !regexp.MustCompile(`^vsk_[0-9A-Za-z]{32}$`).MatchString(key) {
+		t.Fatalf("keys create printed %q", key)
+	}
+	tok := cli(t, db, "token", "--account", acct, "--role", "member", "--ttl", "5m")
+	if strings.Count(tok, ".") != 2 {
+		t.Fatalf("token printed %q", tok)
+	}
+	list := cli(t, db, "keys", "list", "--account", acct)
+	if !strings.Contains(list, "active") || !strings.Contains(list, "script") || strings.Contains(list, key) {
+		t.Fatalf("keys list printed %q", list)
+	}
+	id := strings.Fields(list)[0]
+	if got := cli(t, db, "keys", "revoke", "--account", acct, "--id", id); got != id {
+		t.Fatalf("keys revoke printed %q", got)
+	}
+	link := cli(t, db, "login-link", "--account", acct)
+	if !strings.Contains(link, "/settings/login?token=") {
+		t.Fatalf("login-link printed %q", link)
+	}
+	status := cli(t, db, "migrate", "status")
+	if !strings.Contains(status, "applied") || strings.Contains(status, "pending") {
+		t.Fatalf("migrate status printed %q", status)
+	}
+	var full struct {
+		ID, Name string
+	}
+	if err := json.Unmarshal([]byte(cli(t, db, "accounts", "create", "--name", "Hooli", "--json")), &full); err != nil || full.Name != "Hooli" {
+		t.Fatalf("--json: %+v %v", full, err)
+	}
+}
+
+func TestServeHelpNamesEverySetting(t *testing.T) {
+	out, _ := exec.Command(binPath, "serve", "--help").CombinedOutput()
+	for _, env := range []string{"VISAGE_ADDR", "VISAGE_DATABASE_URL", "VISAGE_JWT_SECRET", "VISAGE_PUBLIC_URL", "VISAGE_ALLOW_PRIVATE_TARGETS", "VISAGE_LOG_FORMAT", "VISAGE_JWT_SECRET_FILE"} {
+		if !strings.Contains(string(out), env) {
+			t.Errorf("serve --help does not mention %s", env)
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// Access says who may call a route.
+type Access int
+
+// The access levels. Guards are attached from the route table, so no
+// handler can forget one.
+const (
+	Public    Access = iota // no credentials
+	AnyCaller               // an API key, or an admin or member token
+	People                  // an admin or member token, not an API key
+	Admins                  // an admin token
+)
+
+// Route is one entry of the route table: the single list the router, the
+// guards and (later) the OpenAPI document are built from.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	JSON    bool // reads a JSON body: content type and size are checked
+	Summary string
+	Tag     string
+	handler fiber.Handler
+}
+
+// Routes lists every route the server registers, for documentation and for
+// the test that keeps documentation and router in step.
+func (s *Server) Routes() []Route { return s.routeTable() }
+
+func (s *Server) routeTable() []Route {
+	return []Route{
+		{Method: "GET", Path: "/healthz", Access: Public, Summary: "Liveness", Tag: "Operations", handler: s.healthz},
+		{Method: "GET", Path: "/readyz", Access: Public, Summary: "Readiness (database reachable)", Tag: "Operations", handler: s.readyz},
+		{Method: "GET", Path: "/metrics", Access: Public, Summary: "Prometheus metrics", Tag: "Operations", handler: metricsHandler(s.reg)},
+		{Method: "GET", Path: "/settings/login", Access: Public, Summary: "Exchange a one-time sign-in link", Tag: "Auth", handler: s.loginLink},
+		{Method: "POST", Path: "/v1/auth/exchange", Access: Public, JSON: true, Summary: "Exchange a sign-in token for an admin JWT", Tag: "Auth", handler: s.exchangeLogin},
+		{Method: "GET", Path: "/v1/me", Access: AnyCaller, Summary: "Who this credential acts for (connection test)", Tag: "Auth", handler: s.me},
+		{Method: "GET", Path: "/v1/api-keys", Access: People, Summary: "List API keys", Tag: "API keys", handler: s.listKeys},
+		{Method: "POST", Path: "/v1/api-keys", Access: Admins, JSON: true, Summary: "Create an API key (shown once)", Tag: "API keys", handler: s.createKey},
+		{Method: "GET", Path: "/v1/api-keys/:id", Access: People, Summary: "Get an API key", Tag: "API keys", handler: s.getKey},
+		{Method: "DELETE", Path: "/v1/api-keys/:id", Access: Admins, Summary: "Revoke an API key", Tag: "API keys", handler: s.revokeKey},
+	}
+}
+
+// chain returns the handlers for r: body checks, authentication and the
+// access guard, then the handler.
+func (s *Server) chain(r Route) []fiber.Handler {
+	var hs []fiber.Handler
+	if r.JSON {
+		hs = append(hs, s.requireJSON)
+	}
+	switch r.Access {
+	case AnyCaller:
+		hs = append(hs, s.authenticate)
+	case People:
+		hs = append(hs, s.authenticate, peopleOnly)
+	case Admins:
+		hs = append(hs, s.authenticate, adminOnly)
+	}
+	return append(hs, r.handler)
+}
