@@ -52,14 +52,24 @@ func (s *Store) RevokeAPIKey(ctx context.Context, accountID, id string) (hub.API
 	return s.GetAPIKey(ctx, accountID, id)
 }
 
+const authQuery = `SELECT k.id, k.account_id, k.label, k.prefix, k.key_hash, k.created_at,
+	k.created_by, k.last_used_at, k.revoked_at, a.name
+	FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = ?`
+
 // AuthenticateAPIKey finds the key with the given hash. It reads the
 // database every time, which is what makes a revocation take effect on the
-// very next request in every hub process sharing the database.
+// very next request in every hub process sharing the database. It runs on
+// every API request, so it uses a statement prepared once and scans without
+// reflection: on SQLite, parsing the SQL again each time was a tenth of the
+// whole request's CPU.
 func (s *Store) AuthenticateAPIKey(ctx context.Context, hash string) (hub.KeyAuth, error) {
+	stmt, err := s.prepared(authQuery)
+	if err != nil {
+		return hub.KeyAuth{}, err
+	}
 	var ka hub.KeyAuth
-	err := s.db.GetContext(ctx, &ka, s.q(`SELECT k.id, k.account_id, k.label, k.prefix, k.key_hash, k.created_at,
-		k.created_by, k.last_used_at, k.revoked_at, a.name AS account_name
-		FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = ?`), hash)
+	err = stmt.QueryRowContext(ctx, hash).Scan(&ka.ID, &ka.AccountID, &ka.Label, &ka.Prefix, &ka.Hash,
+		&ka.CreatedAt, &ka.CreatedBy, &ka.LastUsedAt, &ka.RevokedAt, &ka.AccountName)
 	if err != nil {
 		return hub.KeyAuth{}, notFound(err, "API key")
 	}

@@ -41,6 +41,7 @@ type Store struct {
 	db      *sqlx.DB
 	dialect Dialect
 	queries sync.Map // query text → rebound text
+	stmts   sync.Map // query text → *sql.Stmt, for the hot paths
 }
 
 // Open connects to the database named by url: postgres:// or postgresql://
@@ -83,8 +84,11 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // DB exposes the connection pool for migrations and tests.
 func (s *Store) DB() *sqlx.DB { return s.db }
 
-// Close releases the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close releases the prepared statements and the connection pool.
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	return s.db.Close()
+}
 
 // Ping checks the database answers; /readyz calls it.
 func (s *Store) Ping(ctx context.Context) error {
@@ -103,6 +107,24 @@ func (s *Store) q(query string) string {
 	r := s.db.Rebind(query)
 	s.queries.Store(query, r)
 	return r
+}
+
+// prepared returns a statement prepared once per store for a hot query.
+// Two goroutines may race to prepare the same query; the loser's statement
+// is closed.
+func (s *Store) prepared(query string) (*sql.Stmt, error) {
+	if v, ok := s.stmts.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	st, err := s.db.Prepare(s.q(query))
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if v, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // inTx runs fn in a transaction and commits it when fn returns nil.
