@@ -59,7 +59,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if lk != nil {
 		login = lk
 	}
-	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: verifier, Login: login, Logger: log})
+	secret, err := serverSecret(ctx, st)
+	if err != nil {
+		return err
+	}
+	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: verifier, Login: login, Logger: log, Secret: secret})
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "database", string(st.Dialect()))
 
 	bg, stopBG := context.WithCancel(context.Background())

@@ -74,6 +74,21 @@ func tokens(ctx context.Context, cfg config.Config, st *store.Store) (*auth.Veri
 	return v, sg, nil
 }
 
+// serverSecret returns the hub's own secret (cursor and resume-link keys
+// derive from it), generated once and kept in the database so every process
+// agrees and links survive restarts.
+func serverSecret(ctx context.Context, st *store.Store) ([]byte, error) {
+	gen, err := hub.RandomToken(48)
+	if err != nil {
+		return nil, err
+	}
+	v, err := st.EnsureSetting(ctx, "server_secret", gen)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(v), nil
+}
+
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))

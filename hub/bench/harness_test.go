@@ -95,7 +95,7 @@ func startHub(b *testing.B, d store.Dialect) *benchHub {
 	v, _ := auth.NewHMACVerifier(secret)
 	sg, _ := auth.NewSigner(secret)
 	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: v, Logger: logger})
+	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: v, Logger: logger, Secret: secret})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)

@@ -50,7 +50,7 @@ func newEnv(t *testing.T, st *store.Store, mutate ...func(*config.Config)) *env 
 		t.Fatal(err)
 	}
 	links := &auth.Links{Store: st, Signer: sg, PublicURL: cfg.PublicURL, LinkTTL: time.Hour, TokenTTL: time.Hour}
-	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: v, Login: links, Logger: discardLogger()})
+	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: v, Login: links, Logger: discardLogger(), Secret: testSecret})
 	acct, err := st.CreateAccount(context.Background(), "Acme Recruiting")
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,33 @@ type Route struct {
 	JSON    bool // reads a JSON body: content type and size are checked
 	Summary string
 	Tag     string
-	handler fiber.Handler
+	// Request names the JSON Schema of the body (schemas package), if any.
+	Request string
+	// Response names the schema of the success body; "list:NAME" for a
+	// list envelope of NAME, "" for a body without a schema.
+	Response string
+	// Status is the success status; 0 means 200.
+	Status int
+	// Query documents the query parameters.
+	Query []Param
+	// Raw says the body is not JSON (file uploads), described by
+	// RawTypes.
+	RawTypes []string
+	handler  fiber.Handler
+}
+
+// Param documents one query parameter.
+type Param struct {
+	Name        string
+	Type        string // string, integer, date-time, date
+	Description string
+	Enum        []string
+}
+
+// paging are the parameters every list takes.
+var paging = []Param{
+	{Name: "limit", Type: "integer", Description: "Items per page, 1 to 200 (default 50)."},
+	{Name: "cursor", Type: "string", Description: "next_cursor from the previous page, unchanged."},
 }
 
 // Routes lists every route the server registers, for documentation and for
@@ -33,6 +59,17 @@ type Route struct {
 func (s *Server) Routes() []Route { return s.routeTable() }
 
 func (s *Server) routeTable() []Route {
+	var rs []Route
+	for _, group := range [][]Route{
+		s.coreRoutes(), s.jobRoutes(), s.candidateRoutes(), s.resumeRoutes(),
+		s.eventRoutes(), s.analyticsRoutes(), s.docRoutes(),
+	} {
+		rs = append(rs, group...)
+	}
+	return rs
+}
+
+func (s *Server) coreRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/healthz", Access: Public, Summary: "Liveness", Tag: "Operations", handler: s.healthz},
 		{Method: "GET", Path: "/readyz", Access: Public, Summary: "Readiness (database reachable)", Tag: "Operations", handler: s.readyz},

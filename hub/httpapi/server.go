@@ -46,6 +46,9 @@ type Deps struct {
 	Login    LoginExchanger // nil disables sign-in links
 	Logger   *slog.Logger
 	Registry *prometheus.Registry // nil makes a private one
+	// Secret is the hub's server secret; cursors and signed resume links
+	// use keys derived from it. Required.
+	Secret []byte
 }
 
 // Server is the HTTP API of one hub process.
@@ -59,6 +62,8 @@ type Server struct {
 	metrics *httpMetrics
 	limiter *limiter
 	usage   *usageTracker
+	cursors *hub.Signer
+	links   *hub.Signer
 	app     *fiber.App
 }
 
@@ -80,6 +85,8 @@ func New(d Deps) *Server {
 		metrics: newHTTPMetrics(d.Registry),
 		limiter: newLimiter(d.Config.RateLimit, d.Config.RateWindow),
 		usage:   newUsageTracker(d.Store, d.Logger),
+		cursors: hub.NewSigner(d.Secret, "cursor"),
+		links:   hub.NewSigner(d.Secret, "resume-link"),
 	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "visage-hub",
