@@ -42,7 +42,7 @@ func NewID(prefix string) string {
 // handlers answer 404 for garbage without a database round trip.
 func ValidID(prefix, s string) bool {
 	body, ok := strings.CutPrefix(s, prefix+"_")
-	if !ok || len(body) != ulid.EncodedSize {
+	if !ok || len(body) != ulid.EncodedSize || body != strings.ToLower(body) {
 		return false
 	}
 	_, err := ulid.ParseStrict(strings.ToUpper(body))
