@@ -63,6 +63,7 @@ func (s *Server) routeTable() []Route {
 	for _, group := range [][]Route{
 		s.coreRoutes(), s.jobRoutes(), s.candidateRoutes(), s.resumeRoutes(),
 		s.eventRoutes(), s.analyticsRoutes(), s.docRoutes(),
+		s.webhookRoutes(), s.deliveryRoutes(),
 	} {
 		rs = append(rs, group...)
 	}
