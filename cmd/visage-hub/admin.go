@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -94,26 +95,18 @@ func runKeys(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New("usage: visage-hub keys create|list|revoke --account ID [--label L] [--id KEY_ID] [--json]")
 	}
 	action := args[0]
-	fs, parse := newFlags("keys "+action, os.Stderr)
-	account := fs.String("account", "", "the account ID (required)")
-	label := fs.String("label", "", "a label for the new key")
-	id := fs.String("id", "", "the key ID to revoke")
-	asJSON := fs.Bool("json", false, "print whole objects as JSON")
-	cfg, err := parse(args[1:])
+	var label, id *string
+	var asJSON *bool
+	ac, err := openAccountCommand(ctx, "keys "+action, args[1:], func(fs *flag.FlagSet) {
+		label = fs.String("label", "", "a label for the new key")
+		id = fs.String("id", "", "the key ID to revoke")
+		asJSON = fs.Bool("json", false, "print whole objects as JSON")
+	})
 	if err != nil {
 		return err
 	}
-	if *account == "" {
-		return errors.New("keys: --account is required")
-	}
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if _, err := st.GetAccount(ctx, *account); err != nil {
-		return err
-	}
+	defer ac.st.Close()
+	st, account := ac.st, &ac.account
 	switch action {
 	case "create":
 		k, plain, err := hub.NewAPIKey(*account, *label, "cli")
@@ -158,27 +151,20 @@ func runKeys(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func runToken(ctx context.Context, args []string, out io.Writer) error {
-	fs, parse := newFlags("token", os.Stderr)
-	account := fs.String("account", "", "the account ID (required)")
-	role := fs.String("role", "admin", "admin or member")
-	ttl := fs.Duration("ttl", time.Hour, "how long the token is valid")
-	asJSON := fs.Bool("json", false, "print the token with its expiry as JSON")
-	cfg, err := parse(args)
+	var role *string
+	var ttl *time.Duration
+	var asJSON *bool
+	ac, err := openAccountCommand(ctx, "token", args, func(fs *flag.FlagSet) {
+		role = fs.String("role", "admin", "admin or member")
+		ttl = fs.Duration("ttl", time.Hour, "how long the token is valid")
+		asJSON = fs.Bool("json", false, "print the token with its expiry as JSON")
+	})
 	if err != nil {
 		return err
 	}
-	if *account == "" {
-		return errors.New("token: --account is required")
-	}
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if _, err := st.GetAccount(ctx, *account); err != nil {
-		return err
-	}
-	_, signer, err := tokens(ctx, cfg, st)
+	defer ac.st.Close()
+	account := &ac.account
+	_, signer, err := tokens(ctx, ac.cfg, ac.st)
 	if err != nil {
 		return err
 	}
@@ -193,27 +179,18 @@ func runToken(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func runLoginLink(ctx context.Context, args []string, out io.Writer) error {
-	fs, parse := newFlags("login-link", os.Stderr)
-	account := fs.String("account", "", "the account ID (required)")
-	role := fs.String("role", "admin", "admin or member")
-	cfg, err := parse(args)
+	var role *string
+	ac, err := openAccountCommand(ctx, "login-link", args, func(fs *flag.FlagSet) {
+		role = fs.String("role", "admin", "admin or member")
+	})
 	if err != nil {
 		return err
 	}
-	if *account == "" {
-		return errors.New("login-link: --account is required")
-	}
+	defer ac.st.Close()
 	if !hub.Role(*role).Valid() {
 		return fmt.Errorf("login-link: --role must be admin or member")
 	}
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if _, err := st.GetAccount(ctx, *account); err != nil {
-		return err
-	}
+	cfg, st, account := ac.cfg, ac.st, &ac.account
 	_, signer, err := tokens(ctx, cfg, st)
 	if err != nil {
 		return err

@@ -107,3 +107,35 @@ func links(cfg config.Config, st *store.Store, sg *auth.Signer) *auth.Links {
 }
 
 func openStoreNoMigrate(url string) (*store.Store, error) { return store.Open(url) }
+
+// accountCommand is a parsed command that acts on one existing account.
+type accountCommand struct {
+	cfg     config.Config
+	st      *store.Store
+	account string
+}
+
+// openAccountCommand parses args for a command that needs --account (plus
+// the flags define adds), opens the store and checks the account exists.
+// The caller closes ac.st.
+func openAccountCommand(ctx context.Context, name string, args []string, define func(fs *flag.FlagSet)) (*accountCommand, error) {
+	fs, parse := newFlags(name, os.Stderr)
+	account := fs.String("account", "", "the account ID (required)")
+	define(fs)
+	cfg, err := parse(args)
+	if err != nil {
+		return nil, err
+	}
+	if *account == "" {
+		return nil, fmt.Errorf("%s: --account is required", name)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.GetAccount(ctx, *account); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &accountCommand{cfg: cfg, st: st, account: *account}, nil
+}
