@@ -10,6 +10,7 @@ import (
 
 	"github.com/visage-jobs/visage-hub/hub"
 	"github.com/visage-jobs/visage-hub/hub/httpapi"
+	"github.com/visage-jobs/visage-hub/hub/store"
 )
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
@@ -58,6 +59,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	var login httpapi.LoginExchanger // stays a nil interface when links are off
 	if lk != nil {
 		login = lk
+	}
+	// Cache API-key look-ups; revocations still reach every process before
+	// they answer (see store.authCache).
+	if err := st.EnableAuthCache(ctx, store.AuthCacheOptions{}); err != nil {
+		return err
 	}
 	secret, err := serverSecret(ctx, st)
 	if err != nil {

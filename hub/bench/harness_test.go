@@ -88,6 +88,9 @@ func startHub(b *testing.B, d store.Dialect) *benchHub {
 	if _, err := st.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
+	if err := st.EnableAuthCache(ctx, store.AuthCacheOptions{}); err != nil {
+		b.Fatal(err)
+	}
 	cfg := config.Default()
 	cfg.RateLimit = 1 << 30 // the limiter runs on every request but never refuses
 	cfg.LogLevel = "warn"

@@ -49,6 +49,11 @@ func newEnv(t *testing.T, st *store.Store, mutate ...func(*config.Config)) *env 
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every HTTP test runs with the API-key cache on, as `serve` does, so
+	// the revocation tests prove the cache never serves a revoked key.
+	if err := st.EnableAuthCache(context.Background(), store.AuthCacheOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	links := &auth.Links{Store: st, Signer: sg, PublicURL: cfg.PublicURL, LinkTTL: time.Hour, TokenTTL: time.Hour}
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: v, Login: links, Logger: discardLogger(), Secret: testSecret})
 	acct, err := st.CreateAccount(context.Background(), "Acme Recruiting")

@@ -40,8 +40,9 @@ func init() {
 type Store struct {
 	db      *sqlx.DB
 	dialect Dialect
-	queries sync.Map // query text → rebound text
-	stmts   sync.Map // query text → *sql.Stmt, for the hot paths
+	queries sync.Map   // query text → rebound text
+	stmts   sync.Map   // query text → *sql.Stmt, for the hot paths
+	cache   *authCache // nil unless EnableAuthCache was called
 }
 
 // Open connects to the database named by url: postgres:// or postgresql://
@@ -86,6 +87,11 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 
 // Close releases the prepared statements and the connection pool.
 func (s *Store) Close() error {
+	if s.cache != nil {
+		s.cache.stop()
+		<-s.cache.done
+		s.cache = nil
+	}
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	return s.db.Close()
 }
