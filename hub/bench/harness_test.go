@@ -121,13 +121,24 @@ func startHub(b *testing.B, d store.Dialect) *benchHub {
 	return &benchHub{base: "http://" + ln.Addr().String(), key: plain, st: st, acct: acct, admin: admin}
 }
 
-// load runs one measured closed-loop run and fails the benchmark on errors.
+// load runs one measured closed-loop run of the same request and fails the
+// benchmark on errors.
 func (h *benchHub) load(b *testing.B, req loadgen.Request, concurrency int) loadgen.Result {
 	b.Helper()
-	r, err := loadgen.Run(context.Background(), loadgen.Config{
-		Target: h.base, Request: req, Concurrency: concurrency,
-		Duration: duration(), Warmup: time.Second,
-	})
+	return h.run(b, loadgen.Config{Request: req, Concurrency: concurrency})
+}
+
+// loadNext is load with a request generator, for runs whose requests
+// differ (creations with unique bodies).
+func (h *benchHub) loadNext(b *testing.B, next func(worker, i int) loadgen.Request, concurrency int) loadgen.Result {
+	b.Helper()
+	return h.run(b, loadgen.Config{Next: next, Concurrency: concurrency})
+}
+
+func (h *benchHub) run(b *testing.B, cfg loadgen.Config) loadgen.Result {
+	b.Helper()
+	cfg.Target, cfg.Duration, cfg.Warmup = h.base, duration(), time.Second
+	r, err := loadgen.Run(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
