@@ -37,6 +37,9 @@ type Route struct {
 	// Raw says the body is not JSON (file uploads), described by
 	// RawTypes.
 	RawTypes []string
+	// Hidden keeps a route out of the OpenAPI document: the settings pages
+	// are HTML for people, not part of the API.
+	Hidden bool
 	handler  fiber.Handler
 }
 
@@ -63,7 +66,7 @@ func (s *Server) routeTable() []Route {
 	for _, group := range [][]Route{
 		s.coreRoutes(), s.jobRoutes(), s.candidateRoutes(), s.resumeRoutes(),
 		s.eventRoutes(), s.analyticsRoutes(), s.docRoutes(),
-		s.webhookRoutes(), s.deliveryRoutes(),
+		s.webhookRoutes(), s.deliveryRoutes(), s.webRoutes(),
 	} {
 		rs = append(rs, group...)
 	}
