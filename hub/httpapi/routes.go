@@ -39,8 +39,8 @@ type Route struct {
 	RawTypes []string
 	// Hidden keeps a route out of the OpenAPI document: the settings pages
 	// are HTML for people, not part of the API.
-	Hidden bool
-	handler  fiber.Handler
+	Hidden  bool
+	handler fiber.Handler
 }
 
 // Param documents one query parameter.
