@@ -4,7 +4,7 @@ BIN     ?= bin/visage-hub
 PKGS    := ./...
 BENCHTIME ?= 5s
 
-.PHONY: run build test test-go lint bench clean
+.PHONY: run build test test-go lint bench clean docs-renderer
 
 ## run: start a hub on 127.0.0.1:8080 with SQLite in ./data (no setup needed)
 run:
@@ -29,6 +29,10 @@ lint:
 ## bench: throughput and latency figures (loopback only); BENCHTIME sets each run's length
 bench:
 	VISAGE_BENCH_DURATION=$(BENCHTIME) $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./hub/bench/
+
+## docs-renderer: refresh the Redoc bundle served at /docs from the npm registry (version pinned in the script)
+docs-renderer:
+	bash scripts/update-docs-renderer.sh
 
 clean:
 	rm -rf bin data

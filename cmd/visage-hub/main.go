@@ -23,7 +23,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "run the API server (and, later, the webhook dispatcher)", runServe},
+		{"serve", "run the API server and the webhook dispatcher", runServe},
+		{"dispatch", "run only the webhook dispatcher (several may share one PostgreSQL)", runDispatch},
 		{"migrate", "apply database migrations: migrate [up|status]", runMigrate},
 		{"accounts", "manage accounts: accounts create --name NAME", runAccounts},
 		{"keys", "manage API keys: keys create|list|revoke --account ID", runKeys},

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,8 +107,9 @@ func getJSON(t *testing.T, url, cred string, v any) int {
 }
 
 // TestFirstRun is the newcomer's path: serve on an empty database prints a
-// sign-in link, the link yields an admin token, the token creates a key, the
-// key passes /v1/me; then SIGTERM stops the process cleanly.
+// sign-in link, the link signs a browser in to the settings page (session
+// cookie, redirect to /settings), the page creates a key, the key passes
+// /v1/me; then SIGTERM stops the process cleanly.
 func TestFirstRun(t *testing.T) {
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
@@ -116,26 +119,36 @@ func TestFirstRun(t *testing.T) {
 			if link == "" {
 				t.Fatalf("no sign-in link printed; stdout:\n%s", h.stdout)
 			}
-			var tok struct {
-				AccessToken string `json:"access_token"`
-			}
-			if code := getJSON(t, link, "", &tok); code != 200 || tok.AccessToken == "" {
-				t.Fatalf("sign-in link: %d %+v", code, tok)
-			}
-			req, _ := http.NewRequest("POST", h.base+"/v1/api-keys", strings.NewReader(`{"label":"first"}`))
-			req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-			req.Header.Set("Content-Type", "application/json")
-			res, err := http.DefaultClient.Do(req)
+			jar, err := cookiejar.New(nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var k struct{ Key string }
-			_ = json.NewDecoder(res.Body).Decode(&k)
+			browser := &http.Client{Jar: jar}
+			page := getPage(t, browser, link)
+			if page.Request.URL.Path != "/settings" || !strings.Contains(page.body, "No API keys yet") {
+				t.Fatalf("sign-in link landed on %s: %s", page.Request.URL, page.body)
+			}
+			if cs := jar.Cookies(page.Request.URL); len(cs) != 1 || cs[0].Name != "visage_session" {
+				t.Fatalf("cookies after sign-in: %v", cs)
+			}
+			csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(page.body)
+			if csrf == nil {
+				t.Fatalf("no CSRF token on the settings page: %s", page.body)
+			}
+			res, err := browser.PostForm(h.base+"/settings/api-keys", url.Values{"csrf_token": {csrf[1]}, "label": {"first"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
 			res.Body.Close()
+			key := regexp.MustCompile(`id="new-key"[^>]*value="(vsk_[0-9A-Za-z]+)"`).FindSubmatch(body)
+			if res.StatusCode != http.StatusCreated || key == nil {
+				t.Fatalf("create key in the page: %d %s", res.StatusCode, body)
+			}
 			var me struct {
 				AccountName string `json:"account_name"`
 			}
-			if code := getJSON(t, h.base+"/v1/me", k.Key, &me); code != 200 || me.AccountName == "" {
+			if code := getJSON(t, h.base+"/v1/me", string(key[1]), &me); code != 200 || me.AccountName == "" {
 				t.Fatalf("/v1/me: %d %+v", code, me)
 			}
 			if err := h.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -146,6 +159,27 @@ func TestFirstRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// page is a fetched HTML page and the request that finally produced it.
+type page struct {
+	*http.Response
+	body string
+}
+
+// getPage fetches url with client, following redirects, and wants a 200.
+func getPage(t *testing.T, client *http.Client, url string) page {
+	t.Helper()
+	res, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, res.StatusCode, b)
+	}
+	return page{Response: res, body: string(b)}
 }
 
 // TestScriptableCLI checks that each command prints just the value, so

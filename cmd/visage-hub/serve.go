@@ -69,13 +69,31 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: verifier, Login: login, Logger: log, Secret: secret})
+	reg := httpapi.NewRegistry()
+	// The dispatcher also serves validation and test sends for the API, so
+	// it is built even when VISAGE_DISPATCHER=off leaves the sending loop
+	// to separate `visage-hub dispatch` processes.
+	disp, err := newDispatcher(cfg, st, log, reg)
+	if err != nil {
+		return err
+	}
+	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: verifier, Login: login, Logger: log, Secret: secret,
+		Registry: reg, Dispatcher: disp})
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "database", string(st.Dialect()))
 
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); srv.Run(bg) }()
+	if cfg.Webhooks.DispatcherOn() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := disp.Run(bg); err != nil {
+				log.Error("dispatcher", "err", err)
+			}
+		}()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App().Listener(ln) }()

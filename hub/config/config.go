@@ -29,6 +29,8 @@ type Config struct {
 	ShutdownTimeout     time.Duration
 	AdminTokenTTL       time.Duration
 	LoginLinkTTL        time.Duration
+	ResumeLinkTTL       time.Duration
+	Webhooks            Webhooks
 }
 
 // setting describes one configuration value in one place.
@@ -67,6 +69,22 @@ func duration(p func(*Config) *time.Duration) func(*Config, string) error {
 	}
 }
 
+// durations reads a comma-separated list of positive durations.
+func durations(p func(*Config) *[]time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var out []time.Duration
+		for _, part := range strings.Split(v, ",") {
+			d, err := time.ParseDuration(strings.TrimSpace(part))
+			if err != nil || d <= 0 {
+				return fmt.Errorf("must be comma-separated durations such as 5s,5m,30m, got %q", v)
+			}
+			out = append(out, d)
+		}
+		*p(c) = out
+		return nil
+	}
+}
+
 var settings = []setting{
 	{"addr", "VISAGE_ADDR", "127.0.0.1:8080", "listen address (host:port)", false, str(func(c *Config) *string { return &c.Addr })},
 	{"database-url", "VISAGE_DATABASE_URL", "data/visage.db", "a SQLite file path or sqlite://path, or postgres://… for PostgreSQL", true, str(func(c *Config) *string { return &c.DatabaseURL })},
@@ -82,6 +100,17 @@ var settings = []setting{
 	{"shutdown-timeout", "VISAGE_SHUTDOWN_TIMEOUT", "30s", "how long a graceful shutdown waits for in-flight work", false, duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	{"admin-token-ttl", "VISAGE_ADMIN_TOKEN_TTL", "12h", "lifetime of the admin JWT a sign-in link is exchanged for", false, duration(func(c *Config) *time.Duration { return &c.AdminTokenTTL })},
 	{"login-link-ttl", "VISAGE_LOGIN_LINK_TTL", "24h", "how long a one-time sign-in link stays valid", false, duration(func(c *Config) *time.Duration { return &c.LoginLinkTTL })},
+	{"resume-link-ttl", "VISAGE_RESUME_LINK_TTL", "168h", "how long the signed resume download links in candidate payloads and webhooks stay valid", false, duration(func(c *Config) *time.Duration { return &c.ResumeLinkTTL })},
+	{"dispatcher", "VISAGE_DISPATCHER", "on", "run the webhook dispatcher inside serve: on or off (off when separate 'visage-hub dispatch' processes do the sending)", false, str(func(c *Config) *string { return &c.Webhooks.Dispatcher })},
+	{"webhook-retry-schedule", "VISAGE_WEBHOOK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,10h", "waits between webhook delivery attempts (comma-separated, each ±20 % jitter); after the last the delivery fails", false, durations(func(c *Config) *[]time.Duration { return &c.Webhooks.RetrySchedule })},
+	{"webhook-timeout", "VISAGE_WEBHOOK_TIMEOUT", "15s", "time limit of one webhook delivery attempt, connection included", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Timeout })},
+	{"webhook-disable-after", "VISAGE_WEBHOOK_DISABLE_AFTER", "120h", "an endpoint failing every attempt for this long is disabled", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.DisableAfter })},
+	{"delivery-retention", "VISAGE_DELIVERY_RETENTION", "720h", "how long deliveries and their attempt logs are kept", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Retention })},
+	{"dispatch-lease", "VISAGE_DISPATCH_LEASE", "2m", "how long a dispatcher owns a claimed delivery; must exceed the webhook timeout", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Lease })},
+	{"dispatch-batch", "VISAGE_DISPATCH_BATCH", "100", "events fanned out, deliveries claimed and attempts recorded per database transaction", false, integer(func(c *Config) *int { return &c.Webhooks.Batch })},
+	{"dispatch-concurrency", "VISAGE_DISPATCH_CONCURRENCY", "64", "delivery attempts in flight at once per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.Concurrency })},
+	{"webhook-endpoint-concurrency", "VISAGE_WEBHOOK_ENDPOINT_CONCURRENCY", "4", "delivery attempts in flight at once to one endpoint, per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.PerEndpoint })},
+	{"dispatch-poll", "VISAGE_DISPATCH_POLL", "5s", "the dispatcher's safety-net poll, which also recovers expired leases", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Poll })},
 }
 
 // Default returns the configuration with every default applied and no
@@ -159,6 +188,9 @@ func (c *Config) validate() error {
 	if c.RateLimit > 0 && c.RateWindow <= 0 {
 		return fmt.Errorf("VISAGE_RATE_WINDOW must be positive when a rate limit is set")
 	}
+	if err := c.Webhooks.validate(); err != nil {
+		return err
+	}
 	if c.MaxBodyBytes < 1024 {
 		return fmt.Errorf("VISAGE_MAX_BODY_BYTES must be at least 1024")
 	}
@@ -174,4 +206,35 @@ func (c Config) BaseURL() string {
 		return c.PublicURL
 	}
 	return "http://" + c.Addr
+}
+
+// Webhooks are the dispatcher's settings.
+type Webhooks struct {
+	Dispatcher    string // on or off: whether serve runs a dispatcher
+	RetrySchedule []time.Duration
+	Timeout       time.Duration
+	DisableAfter  time.Duration
+	Retention     time.Duration
+	Lease         time.Duration
+	Batch         int
+	Concurrency   int
+	PerEndpoint   int
+	Poll          time.Duration
+}
+
+// DispatcherOn reports whether serve should run a dispatcher.
+func (w Webhooks) DispatcherOn() bool { return w.Dispatcher == "on" }
+
+func (w Webhooks) validate() error {
+	switch {
+	case w.Dispatcher != "on" && w.Dispatcher != "off":
+		return fmt.Errorf("VISAGE_DISPATCHER must be on or off, got %q", w.Dispatcher)
+	case w.Timeout <= 0 || w.Lease < w.Timeout+5*time.Second:
+		return fmt.Errorf("VISAGE_DISPATCH_LEASE (%s) must exceed VISAGE_WEBHOOK_TIMEOUT (%s) by at least 5s, or a slow attempt could be sent twice", w.Lease, w.Timeout)
+	case w.Batch < 1 || w.Concurrency < 1 || w.PerEndpoint < 1:
+		return fmt.Errorf("VISAGE_DISPATCH_BATCH, VISAGE_DISPATCH_CONCURRENCY and VISAGE_WEBHOOK_ENDPOINT_CONCURRENCY must be at least 1")
+	case w.Poll <= 0 || w.Retention <= 0 || w.DisableAfter <= 0:
+		return fmt.Errorf("VISAGE_DISPATCH_POLL, VISAGE_DELIVERY_RETENTION and VISAGE_WEBHOOK_DISABLE_AFTER must be positive")
+	}
+	return nil
 }

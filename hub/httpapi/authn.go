@@ -26,6 +26,16 @@ func credentials(c *fiber.Ctx) string {
 // the principal on the request. Which credential a route accepts is decided
 // by the guards below, not here.
 func (s *Server) authenticate(c *fiber.Ctx) error {
+	if err := s.identify(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// identify is authenticate without passing the request on, for a Public
+// route that accepts credentials or something else instead (a signed
+// resume link) and so must decide inside its handler.
+func (s *Server) identify(c *fiber.Ctx) error {
 	cred := credentials(c)
 	if cred == "" {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="visage"`)
@@ -49,7 +59,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		p = jp
 	}
 	c.Locals(localPrincipal, p)
-	return c.Next()
+	return nil
 }
 
 func (s *Server) keyPrincipal(c *fiber.Ctx, cred string) (hub.Principal, error) {

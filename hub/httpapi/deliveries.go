@@ -1,4 +1,226 @@
 package httpapi
 
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/visage-jobs/visage-hub/hub"
+	"github.com/visage-jobs/visage-hub/hub/store"
+)
+
+// deliveryFilterParams documents the filters of a delivery log.
+var deliveryFilterParams = []Param{
+	{Name: "status", Type: "string", Description: "Only deliveries with this status.", Enum: []string{"pending", "retrying", "succeeded", "failed"}},
+	{Name: "event_type", Type: "string", Description: "Only deliveries of this event type.", Enum: hub.EventTypes},
+	{Name: "created_after", Type: "date-time", Description: "Only deliveries created after this time (RFC 3339)."},
+	{Name: "created_before", Type: "date-time", Description: "Only deliveries created before this time (RFC 3339)."},
+}
+
 // deliveryRoutes lists this file's routes; see routeTable.
-func (s *Server) deliveryRoutes() []Route { return nil }
+func (s *Server) deliveryRoutes() []Route {
+	const tag = "Webhooks"
+	return []Route{
+		{Method: "GET", Path: "/v1/webhooks/:id/deliveries", Access: AnyCaller, Tag: tag,
+			Summary: "List an endpoint's deliveries, newest first (the delivery log)",
+			Query:   append(append([]Param{}, deliveryFilterParams...), paging...), handler: s.listDeliveries},
+		{Method: "GET", Path: "/v1/deliveries/:id", Access: AnyCaller, Tag: tag,
+			Summary: "Get a delivery with every attempt", handler: s.getDelivery},
+		{Method: "POST", Path: "/v1/deliveries/:id/retry", Access: Admins, Status: fiber.StatusAccepted, Tag: tag,
+			Summary: "Send a delivery again now", handler: s.retryDelivery},
+		{Method: "POST", Path: "/v1/webhooks/:id/replay", Access: Admins, JSON: true, Status: fiber.StatusAccepted, Tag: tag,
+			Summary: "Send again every failed (or succeeded) delivery of an endpoint in a time range", handler: s.replayDeliveries},
+	}
+}
+
+// deliveryFilter reads the log filters, and returns them canonically for
+// binding a cursor to them.
+func deliveryFilter(c *fiber.Ctx) (store.DeliveryFilter, []string, error) {
+	var (
+		f    store.DeliveryFilter
+		errs []hub.FieldError
+	)
+	if st := c.Query("status"); st != "" {
+		if !hub.ValidDeliveryStatus(st) {
+			errs = append(errs, hub.FieldError{Field: "status", Message: "must be one of pending, retrying, succeeded, failed"})
+		}
+		f.Status = hub.DeliveryStatus(st)
+	}
+	if et := c.Query("event_type"); et != "" {
+		if !hub.ValidEventType(et) {
+			errs = append(errs, hub.FieldError{Field: "event_type", Message: "must be one of " + strings.Join(hub.EventTypes, ", ")})
+		}
+		f.EventType = et
+	}
+	for _, p := range []struct {
+		name string
+		dst  *hub.Time
+	}{{"created_after", &f.CreatedAfter}, {"created_before", &f.CreatedBefore}} {
+		if v := c.Query(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				errs = append(errs, hub.FieldError{Field: p.name, Message: "must be an RFC 3339 time such as 2026-01-31T09:00:00Z"})
+				continue
+			}
+			*p.dst = hub.TimeOf(t)
+		}
+	}
+	if len(errs) > 0 {
+		return f, nil, hub.Invalid(errs...)
+	}
+	scope := []string{"status=" + string(f.Status), "event_type=" + f.EventType,
+		"created_after=" + canonical(f.CreatedAfter), "created_before=" + canonical(f.CreatedBefore)}
+	return f, scope, nil
+}
+
+func canonical(t hub.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(hub.TimeFormat)
+}
+
+func (s *Server) listDeliveries(c *fiber.Ctx) error {
+	w, err := s.loadWebhook(c)
+	if err != nil {
+		return err
+	}
+	f, scope, err := deliveryFilter(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.page(c, append(scope, w.ID)...)
+	if err != nil {
+		return err
+	}
+	ds, more, err := s.webhookStore().ListDeliveries(c.UserContext(), w.AccountID, w.ID, f, page)
+	if err != nil {
+		return err
+	}
+	last := ""
+	if len(ds) > 0 {
+		last = ds[len(ds)-1].ID
+	}
+	return sendList(s, c, ds, more, last, append(scope, w.ID)...)
+}
+
+func deliveryID(c *fiber.Ctx) (string, error) {
+	id := c.Params("id")
+	if !hub.ValidID(hub.PrefixDelivery, id) {
+		return "", hub.Errorf(hub.ENotFound, "delivery not found")
+	}
+	return id, nil
+}
+
+func (s *Server) getDelivery(c *fiber.Ctx) error {
+	id, err := deliveryID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.webhookStore().GetDelivery(c.UserContext(), principal(c).AccountID, id)
+	if err != nil {
+		return err
+	}
+	if d.Attempts == nil {
+		d.Attempts = []hub.Attempt{}
+	}
+	return sendJSON(c, fiber.StatusOK, d)
+}
+
+// retryDelivery queues one more attempt now. The endpoint must be active:
+// a disabled one would hold the delivery without saying so.
+func (s *Server) retryDelivery(c *fiber.Ctx) error {
+	id, err := deliveryID(c)
+	if err != nil {
+		return err
+	}
+	acct := principal(c).AccountID
+	d, err := s.webhookStore().GetDelivery(c.UserContext(), acct, id)
+	if err != nil {
+		return err
+	}
+	if err := s.requireActive(c, d.EndpointID); err != nil {
+		return err
+	}
+	d, err = s.webhookStore().RetryDelivery(c.UserContext(), acct, id)
+	if err != nil {
+		return err
+	}
+	s.notifyEvents()
+	return sendJSON(c, fiber.StatusAccepted, d)
+}
+
+func (s *Server) requireActive(c *fiber.Ctx, endpointID string) error {
+	w, err := s.webhookStore().GetWebhook(c.UserContext(), principal(c).AccountID, endpointID)
+	if err != nil {
+		return err
+	}
+	if w.Status != hub.WebhookActive {
+		return hub.Errorf(hub.EConflict, "the endpoint is %s; enable or validate it first", strings.ReplaceAll(string(w.Status), "_", " "))
+	}
+	return nil
+}
+
+// replayResponse says how many deliveries were queued again.
+type replayResponse struct {
+	Count int `json:"count"`
+}
+
+func (s *Server) replayDeliveries(c *fiber.Ctx) error {
+	w, err := s.loadWebhook(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Since  *string `json:"since"`
+		Until  *string `json:"until"`
+		Status *string `json:"status"`
+	}
+	if err := decodeJSON(c, &in, false); err != nil {
+		return err
+	}
+	var errs []hub.FieldError
+	parse := func(name string, v *string, required bool) hub.Time {
+		if v == nil {
+			if required {
+				errs = append(errs, hub.FieldError{Field: name, Message: "is required"})
+			}
+			return hub.Time{}
+		}
+		t, err := time.Parse(time.RFC3339Nano, *v)
+		if err != nil {
+			errs = append(errs, hub.FieldError{Field: name, Message: "must be an RFC 3339 time such as 2026-01-31T09:00:00Z"})
+			return hub.Time{}
+		}
+		return hub.TimeOf(t)
+	}
+	since, until := parse("since", in.Since, true), parse("until", in.Until, false)
+	if until.IsZero() && in.Until == nil {
+		until = hub.TimeOf(time.Now().Add(time.Millisecond))
+	}
+	if !since.IsZero() && !until.IsZero() && !since.Before(until.Time) {
+		errs = append(errs, hub.FieldError{Field: "until", Message: "must be after since"})
+	}
+	statuses := []hub.DeliveryStatus{hub.DeliveryFailed}
+	if in.Status != nil {
+		switch hub.DeliveryStatus(*in.Status) {
+		case hub.DeliveryFailed, hub.DeliverySucceeded:
+			statuses = []hub.DeliveryStatus{hub.DeliveryStatus(*in.Status)}
+		default:
+			errs = append(errs, hub.FieldError{Field: "status", Message: "must be failed or succeeded"})
+		}
+	}
+	if len(errs) > 0 {
+		return hub.Invalid(errs...)
+	}
+	if w.Status != hub.WebhookActive {
+		return hub.Errorf(hub.EConflict, "the endpoint is %s; enable or validate it first", strings.ReplaceAll(string(w.Status), "_", " "))
+	}
+	n, err := s.webhookStore().ReplayDeliveries(c.UserContext(), w.AccountID, w.ID, since, until, statuses)
+	if err != nil {
+		return err
+	}
+	s.notifyEvents()
+	return sendJSON(c, fiber.StatusAccepted, replayResponse{Count: n})
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,6 +94,9 @@ func TestRateLimit(t *testing.T) {
 	e.do("GET", "/v1/me", other, "").status(http.StatusOK)
 }
 
+// TestSignInLink is the newcomer's path in the page: the one-time link
+// signs the browser in (a session cookie, then the settings page), the page
+// creates a key, and the key works against the API.
 func TestSignInLink(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
@@ -104,17 +109,60 @@ func TestSignInLink(t *testing.T) {
 			t.Fatalf("link %q", link)
 		}
 		path := strings.TrimPrefix(link, "http://hub.test")
-		var tok struct {
-			AccessToken string `json:"access_token"`
+		r := e.send(httptest.NewRequest("GET", path, nil)).status(http.StatusSeeOther)
+		if loc := r.h.Get("Location"); loc != "/settings" {
+			t.Fatalf("Location %q, want /settings", loc)
 		}
-		e.send(httptest.NewRequest("GET", path, nil)).status(http.StatusOK).decode(&tok)
-		e.do("POST", "/v1/api-keys", tok.AccessToken, `{"label":"from link"}`).status(http.StatusCreated)
+		res := http.Response{Header: r.h}
+		var session *http.Cookie
+		for _, c := range res.Cookies() {
+			if c.Name == "visage_session" {
+				session = c
+			}
+		}
+		if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || session.Value == "" {
+			t.Fatalf("session cookie %+v from %v", session, r.h.Values("Set-Cookie"))
+		}
+		get := httptest.NewRequest("GET", "/settings", nil)
+		get.AddCookie(session)
+		page := e.send(get).status(http.StatusOK)
+		if !strings.Contains(string(page.body), "No API keys yet") {
+			t.Fatalf("settings page: %s", page.body)
+		}
+		csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindSubmatch(page.body)
+		if csrf == nil {
+			t.Fatalf("no CSRF token in %s", page.body)
+		}
+		post := httptest.NewRequest("POST", "/settings/api-keys", strings.NewReader(url.Values{"csrf_token": {string(csrf[1])}, "label": {"from link"}}.Encode()))
+		post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		post.AddCookie(session)
+		created := e.send(post).status(http.StatusCreated)
+		key := regexp.MustCompile(`id="new-key"[^>]*value="(vsk_[0-9A-Za-z]+)"`).FindSubmatch(created.body)
+		if key == nil {
+			t.Fatalf("no key on the page: %s", created.body)
+		}
+		e.do("GET", "/v1/me", string(key[1]), "").status(http.StatusOK)
 		t.Run("second use is refused", func(t *testing.T) {
-			e.send(httptest.NewRequest("GET", path, nil)).problem(http.StatusUnauthorized, hub.EUnauthorized, "")
+			r := e.send(httptest.NewRequest("GET", path, nil)).status(http.StatusUnauthorized)
+			if !strings.HasPrefix(r.h.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), "sign-in link does not work") {
+				t.Fatalf("second use: %s %s", r.h.Get("Content-Type"), r.body)
+			}
 		})
 		t.Run("exchange endpoint validates", func(t *testing.T) {
 			e.do("POST", "/v1/auth/exchange", "", `{}`).problem(http.StatusUnprocessableEntity, hub.EInvalid, "token")
 			e.do("POST", "/v1/auth/exchange", "", `{"token":"nope"}`).problem(http.StatusUnauthorized, hub.EUnauthorized, "")
+		})
+		t.Run("exchange endpoint still mints a token for API clients", func(t *testing.T) {
+			link, err := links.NewLink(context.Background(), e.acct.ID, hub.RoleAdmin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, _ := url.Parse(link)
+			var out struct {
+				AccessToken string `json:"access_token"`
+			}
+			e.do("POST", "/v1/auth/exchange", "", `{"token":"`+tok.Query().Get("token")+`"}`).status(http.StatusOK).decode(&out)
+			e.do("POST", "/v1/api-keys", out.AccessToken, `{"label":"from exchange"}`).status(http.StatusCreated)
 		})
 	})
 }

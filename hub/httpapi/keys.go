@@ -125,10 +125,6 @@ func (s *Server) exchange(c *fiber.Ctx, token string) error {
 	return sendJSON(c, fiber.StatusOK, tokenResponse{AccessToken: jwt, TokenType: "Bearer", ExpiresAt: exp.UTC().Format(hub.TimeFormat)})
 }
 
-// loginLink is where the printed one-time link points. Until the settings
-// page exists it answers with the admin token itself.
-func (s *Server) loginLink(c *fiber.Ctx) error { return s.exchange(c, c.Query("token")) }
-
 func (s *Server) exchangeLogin(c *fiber.Ctx) error {
 	var in struct {
 		Token string `json:"token"`

@@ -78,18 +78,23 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/healthz", Access: Public, Summary: "Liveness", Tag: "Operations", handler: s.healthz},
 		{Method: "GET", Path: "/readyz", Access: Public, Summary: "Readiness (database reachable)", Tag: "Operations", handler: s.readyz},
 		{Method: "GET", Path: "/metrics", Access: Public, Summary: "Prometheus metrics", Tag: "Operations", handler: metricsHandler(s.reg)},
-		{Method: "GET", Path: "/settings/login", Access: Public, Summary: "Exchange a one-time sign-in link", Tag: "Auth", handler: s.loginLink},
-		{Method: "POST", Path: "/v1/auth/exchange", Access: Public, JSON: true, Summary: "Exchange a sign-in token for an admin JWT", Tag: "Auth", handler: s.exchangeLogin},
-		{Method: "GET", Path: "/v1/me", Access: AnyCaller, Summary: "Who this credential acts for (connection test)", Tag: "Auth", handler: s.me},
-		{Method: "GET", Path: "/v1/api-keys", Access: People, Summary: "List API keys", Tag: "API keys", handler: s.listKeys},
-		{Method: "POST", Path: "/v1/api-keys", Access: Admins, JSON: true, Summary: "Create an API key (shown once)", Tag: "API keys", handler: s.createKey},
-		{Method: "GET", Path: "/v1/api-keys/:id", Access: People, Summary: "Get an API key", Tag: "API keys", handler: s.getKey},
-		{Method: "DELETE", Path: "/v1/api-keys/:id", Access: Admins, Summary: "Revoke an API key", Tag: "API keys", handler: s.revokeKey},
+		{Method: "POST", Path: "/v1/auth/exchange", Access: Public, JSON: true, Summary: "Exchange a sign-in token for an admin JWT", Tag: "Auth",
+			Request: "auth_exchange", Response: "access_token", handler: s.exchangeLogin},
+		{Method: "GET", Path: "/v1/me", Access: AnyCaller, Summary: "Who this credential acts for (connection test)", Tag: "Auth",
+			Response: "me", handler: s.me},
+		{Method: "GET", Path: "/v1/api-keys", Access: People, Summary: "List API keys", Tag: "API keys",
+			Response: "list:api_key", handler: s.listKeys},
+		{Method: "POST", Path: "/v1/api-keys", Access: Admins, JSON: true, Summary: "Create an API key (shown once)", Tag: "API keys",
+			Request: "api_key_create", Response: "api_key_created", Status: fiber.StatusCreated, handler: s.createKey},
+		{Method: "GET", Path: "/v1/api-keys/:id", Access: People, Summary: "Get an API key", Tag: "API keys",
+			Response: "api_key", handler: s.getKey},
+		{Method: "DELETE", Path: "/v1/api-keys/:id", Access: Admins, Summary: "Revoke an API key", Tag: "API keys",
+			Response: "api_key", handler: s.revokeKey},
 	}
 }
 
 // chain returns the handlers for r: body checks, authentication and the
-// access guard, then the handler.
+// access guard, Idempotency-Key handling for changes, then the handler.
 func (s *Server) chain(r Route) []fiber.Handler {
 	var hs []fiber.Handler
 	if r.JSON {
@@ -102,6 +107,9 @@ func (s *Server) chain(r Route) []fiber.Handler {
 		hs = append(hs, s.authenticate, peopleOnly)
 	case Admins:
 		hs = append(hs, s.authenticate, adminOnly)
+	}
+	if idempotent(r) {
+		hs = append(hs, s.idempotency)
 	}
 	return append(hs, r.handler)
 }

@@ -26,6 +26,12 @@ type Store interface {
 	ListAPIKeys(ctx context.Context, accountID string) ([]hub.APIKey, error)
 	GetAPIKey(ctx context.Context, accountID, id string) (hub.APIKey, error)
 	RevokeAPIKey(ctx context.Context, accountID, id string) (hub.APIKey, error)
+	JobStore
+	CandidateStore
+	EventReader
+	AnalyticsReader
+	IdempotencyStore
+	WebhookStore
 }
 
 // TokenVerifier checks admin JWTs.
@@ -49,6 +55,9 @@ type Deps struct {
 	// Secret is the hub's server secret; cursors and signed resume links
 	// use keys derived from it. Required.
 	Secret []byte
+	// Dispatcher sends webhook validations and test events and is woken
+	// after events commit; nil leaves new endpoints pending validation.
+	Dispatcher Dispatcher
 }
 
 // Server is the HTTP API of one hub process.
@@ -65,6 +74,8 @@ type Server struct {
 	cursors *hub.Signer
 	links   *hub.Signer
 	app     *fiber.App
+
+	dispatcher Dispatcher
 }
 
 // resumeBodyLimit is the largest body the server reads at all: a 10 MiB
@@ -88,6 +99,7 @@ func New(d Deps) *Server {
 		cursors: hub.NewSigner(d.Secret, "cursor"),
 		links:   hub.NewSigner(d.Secret, "resume-link"),
 	}
+	s.dispatcher = d.Dispatcher
 	s.app = fiber.New(fiber.Config{
 		AppName:               "visage-hub",
 		DisableStartupMessage: true,
@@ -97,7 +109,12 @@ func New(d Deps) *Server {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		JSONEncoder:           jsonMarshal,
+		// Resume uploads read their multipart bodies themselves
+		// (readUpload), so a bad one is a problem document, not a dropped
+		// connection, and the form is not copied a second time.
+		DisablePreParseMultipartForm: true,
 	})
+	d.Store.SetCandidateDecorator(s.decorateCandidate) // resume links in candidate events
 	s.routes()
 	return s
 }
@@ -113,6 +130,7 @@ func (s *Server) FlushUsage(ctx context.Context) { s.usage.flush(ctx) }
 
 func (s *Server) routes() {
 	s.app.Use(s.edge)
+	s.app.Use(s.wakeDispatcher)
 	for _, r := range s.routeTable() {
 		s.app.Add(r.Method, r.Path, s.chain(r)...)
 	}

@@ -42,6 +42,7 @@ type Store struct {
 	dialect Dialect
 	queries sync.Map   // query text → rebound text
 	stmts   sync.Map   // query text → *sql.Stmt, for the hot paths
+	decor   decorator  // completes candidate payloads in events; see decorate.go
 	cache   *authCache // nil unless EnableAuthCache was called
 }
 

@@ -1,0 +1,331 @@
+// Package dispatch pushes events to webhook endpoints. It reads the outbox
+// (events committed with the changes they report), fans each event out to
+// one delivery per subscribed endpoint, and sends deliveries under a lease,
+// signed, with retries, recording every attempt.
+//
+// Guarantees: an event committed is fanned out in the same transaction that
+// marks it dispatched, so a crash loses nothing; a delivery is sent only by
+// the dispatcher holding its lease, and its attempt is recorded only while
+// that lease holds, so several processes on one PostgreSQL never send the
+// same attempt twice in normal operation (a process that dies mid-attempt
+// is retried by another once its lease expires: at least once).
+package dispatch
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/visage-jobs/visage-hub/hub/ssrf"
+	"github.com/visage-jobs/visage-hub/hub/store"
+)
+
+// Options tune a Dispatcher. Zero fields take the defaults in brackets.
+type Options struct {
+	// Owner names this dispatcher in leases [host-pid-random].
+	Owner string
+	// Policy is the SSRF policy of the default client.
+	Policy ssrf.Policy
+	// Client sends the requests [ssrf.NewClient(Policy, AttemptTimeout)].
+	Client *http.Client
+	// AttemptTimeout bounds one attempt [15 s].
+	AttemptTimeout time.Duration
+	// Schedule is the retry schedule [DefaultSchedule].
+	Schedule Schedule
+	// Lease is how long a claimed delivery belongs to this dispatcher; it
+	// must comfortably exceed AttemptTimeout [2 min].
+	Lease time.Duration
+	// BatchSize is the most events fanned out, deliveries claimed or
+	// attempts recorded per transaction [100].
+	BatchSize int
+	// MaxInFlight is the most attempts running at once [64].
+	MaxInFlight int
+	// PerEndpoint is the most attempts running at once to one endpoint, so
+	// a slow endpoint can take only a few workers [4].
+	PerEndpoint int
+	// Tick is the safety-net poll, which also recovers expired leases and
+	// refreshes the queue metrics [5 s].
+	Tick time.Duration
+	// PruneSchedule is the cron spec of retention pruning [@hourly].
+	PruneSchedule string
+	// Retention is how long deliveries and their attempts are kept [720 h].
+	Retention time.Duration
+	// FailureWindow is how long an endpoint may fail every attempt before
+	// it is disabled [120 h].
+	FailureWindow time.Duration
+	// ListenURL, a postgres:// URL, makes the dispatcher LISTEN for new
+	// events committed by any process.
+	ListenURL string
+	// Now is the clock [time.Now]; tests move it.
+	Now func() time.Time
+	// Rand returns a number in [0, 1) for jitter [math/rand/v2].
+	Rand func() float64
+	// Logger [slog.Default()].
+	Logger *slog.Logger
+	// Registerer receives the metrics [a private registry].
+	Registerer prometheus.Registerer
+}
+
+func (o Options) withDefaults() Options {
+	if o.Owner == "" {
+		host, _ := os.Hostname()
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		o.Owner = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+	}
+	if o.AttemptTimeout <= 0 {
+		o.AttemptTimeout = ssrf.DefaultRequestTimeout
+	}
+	if o.Client == nil {
+		o.Client = ssrf.NewClient(o.Policy, ssrf.ClientOptions{Timeout: o.AttemptTimeout})
+	}
+	if o.Schedule.Delays == nil {
+		o.Schedule = DefaultSchedule()
+	}
+	if o.Lease <= 0 {
+		o.Lease = 2 * time.Minute
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 100
+	}
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = 64
+	}
+	if o.PerEndpoint <= 0 {
+		o.PerEndpoint = 4
+	}
+	if o.Tick <= 0 {
+		o.Tick = 5 * time.Second
+	}
+	if o.PruneSchedule == "" {
+		o.PruneSchedule = "@hourly"
+	}
+	if o.Retention <= 0 {
+		o.Retention = 30 * 24 * time.Hour
+	}
+	if o.FailureWindow <= 0 {
+		o.FailureWindow = 5 * 24 * time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Rand == nil {
+		o.Rand = mrand.Float64
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Registerer == nil {
+		o.Registerer = prometheus.NewRegistry()
+	}
+	return o
+}
+
+// Dispatcher sends webhook deliveries. Run it once per process; Notify,
+// Validate and SendTest are safe to call from any goroutine.
+type Dispatcher struct {
+	st      *store.Store
+	o       Options
+	sender  *Sender
+	log     *slog.Logger
+	metrics *metrics
+
+	wake    chan struct{}
+	results chan store.AttemptRecord
+	running sync.WaitGroup // attempts in flight
+
+	mu      sync.Mutex
+	inUse   int
+	perEP   map[string]int
+	soonest time.Time // earliest retry this process scheduled
+}
+
+// New builds a dispatcher on a store.
+func New(st *store.Store, o Options) *Dispatcher {
+	o = o.withDefaults()
+	return &Dispatcher{
+		st: st, o: o, log: o.Logger.With("component", "dispatcher", "owner", o.Owner),
+		sender:  &Sender{Client: o.Client, Timeout: o.AttemptTimeout},
+		metrics: newMetrics(o.Registerer),
+		wake:    make(chan struct{}, 1),
+		results: make(chan store.AttemptRecord, 4*o.MaxInFlight),
+		perEP:   map[string]int{},
+	}
+}
+
+// Owner is the name this dispatcher leases deliveries under.
+func (d *Dispatcher) Owner() string { return d.o.Owner }
+
+// Notify wakes the dispatcher to fan out and send at once. Call it after a
+// transaction that wrote events commits; it never blocks, and calls made
+// while the dispatcher is busy fold into one.
+func (d *Dispatcher) Notify() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run dispatches until ctx ends, then stops claiming, lets the attempts in
+// flight finish (each is bounded by AttemptTimeout), records them and
+// returns. Their requests are not cancelled with ctx: an attempt cut off
+// halfway would be sent again by whoever takes the delivery next.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	writerDone := make(chan struct{})
+	go d.writeLoop(writerDone)
+	stopCron, err := d.startCron(ctx)
+	if err != nil {
+		close(d.results)
+		<-writerDone
+		return err
+	}
+	if d.o.ListenURL != "" {
+		go d.listen(ctx)
+	}
+	d.log.Info("dispatcher started", "max_in_flight", d.o.MaxInFlight, "per_endpoint", d.o.PerEndpoint)
+	for ctx.Err() == nil {
+		d.fanOut(ctx)
+		d.claim(ctx)
+		timer := time.NewTimer(d.nextWait())
+		select {
+		case <-ctx.Done():
+		case <-d.wake:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+	stopCron()
+	d.running.Wait()
+	close(d.results)
+	<-writerDone
+	d.log.Info("dispatcher stopped")
+	return nil
+}
+
+// nextWait is how long the loop may sleep: until the earliest retry this
+// process scheduled, at most one tick (the poll that finds work of other
+// processes and retries scheduled elsewhere).
+func (d *Dispatcher) nextWait() time.Duration {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	wait := d.o.Tick
+	if !d.soonest.IsZero() {
+		if until := d.soonest.Sub(d.o.Now()); until < wait {
+			wait = max(until, time.Millisecond)
+		}
+		if wait <= time.Millisecond {
+			d.soonest = time.Time{}
+		}
+	}
+	return wait
+}
+
+// fanOut turns undispatched events into deliveries until none are left.
+func (d *Dispatcher) fanOut(ctx context.Context) {
+	for ctx.Err() == nil {
+		n, made, err := d.st.FanOut(ctx, d.o.BatchSize, d.o.Now())
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Error("fan out events", "err", err)
+			}
+			return
+		}
+		if made > 0 {
+			d.metrics.fannedOut.Add(float64(made))
+		}
+		if n < d.o.BatchSize {
+			return
+		}
+	}
+}
+
+// claim fills the free slots with due deliveries. Each claimed delivery is
+// sent on its own goroutine and recorded on its own, so a slow endpoint
+// never holds up the others claimed with it.
+func (d *Dispatcher) claim(ctx context.Context) {
+	for ctx.Err() == nil {
+		free, busy := d.capacity()
+		if free == 0 {
+			return
+		}
+		var reserved []string
+		tasks, err := d.st.ClaimDeliveries(ctx, store.ClaimRequest{
+			Owner: d.o.Owner, Now: d.o.Now(), Lease: d.o.Lease, Limit: min(free, d.o.BatchSize), Exclude: busy,
+			Take: func(ep string) bool {
+				if d.reserve(ep) {
+					reserved = append(reserved, ep)
+					return true
+				}
+				return false
+			},
+		})
+		if err != nil {
+			for _, ep := range reserved {
+				d.release(ep)
+			}
+			if ctx.Err() == nil {
+				d.log.Error("claim deliveries", "err", err)
+			}
+			return
+		}
+		for _, t := range tasks {
+			d.running.Add(1)
+			go d.process(t)
+		}
+		if len(tasks) == 0 {
+			return
+		}
+	}
+}
+
+// capacity returns the free slots and the endpoints that have none.
+func (d *Dispatcher) capacity() (int, []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var busy []string
+	for ep, n := range d.perEP {
+		if n >= d.o.PerEndpoint && len(busy) < 500 {
+			busy = append(busy, ep)
+		}
+	}
+	return d.o.MaxInFlight - d.inUse, busy
+}
+
+func (d *Dispatcher) reserve(ep string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inUse >= d.o.MaxInFlight || d.perEP[ep] >= d.o.PerEndpoint {
+		return false
+	}
+	d.inUse++
+	d.perEP[ep]++
+	return true
+}
+
+func (d *Dispatcher) release(ep string) {
+	d.mu.Lock()
+	d.inUse--
+	if d.perEP[ep]--; d.perEP[ep] <= 0 {
+		delete(d.perEP, ep)
+	}
+	d.mu.Unlock()
+	d.Notify()
+}
+
+// retryAt notes a retry this process scheduled, so the loop wakes for it.
+func (d *Dispatcher) retryAt(t time.Time) {
+	d.mu.Lock()
+	if d.soonest.IsZero() || t.Before(d.soonest) {
+		d.soonest = t
+	}
+	d.mu.Unlock()
+}
