@@ -16,7 +16,7 @@ import (
 // its own way; the names live here so the three renderers stay in step.
 type Dropdown struct {
 	// Zapier is a FieldSchema `dynamic` reference,
-	// "{trigger_key}.{value_key}.{label_key}" (e.g. "new_job.id.title").
+	// "{trigger_key}.{value_key}.{label_key}" (e.g. "job_list.id.label": the hidden job_list trigger, whose items are the open jobs as {id, label}; polling items cannot serve, since their id is the event's).
 	Zapier string
 	// Make is the name of the RPC that lists the options; the parameter
 	// becomes a select with options "rpc://<Make>".
@@ -38,7 +38,7 @@ type RenderOptions struct {
 // picked from the account's jobs everywhere it is an input.
 func DefaultRenderOptions() RenderOptions {
 	return RenderOptions{Dropdowns: map[string]Dropdown{
-		"job_id": {Zapier: "new_job.id.title", Make: "listJobs", N8n: "getJobs"},
+		"job_id": {Zapier: "job_list.id.label", Make: "listJobs", N8n: "getJobs"},
 	}}
 }
 

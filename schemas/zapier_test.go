@@ -36,7 +36,7 @@ func TestZapierInputFieldsPerConstruct(t *testing.T) {
 		"default": `[{"key":"state","label":"State","required":false,"helpText":"The state.","type":"string","default":"open",
 			"choices":[{"value":"open","sample":"open","label":"Open"},{"value":"closed","sample":"closed","label":"Closed"}]}]`,
 		"no title": `[{"key":"current_company","label":"Current company","required":false,"helpText":"Employer.","type":"string"}]`,
-		"dropdown": `[{"key":"job_id","label":"Job ID","required":false,"helpText":"The job.","type":"string","dynamic":"new_job.id.title"}]`,
+		"dropdown": `[{"key":"job_id","label":"Job ID","required":false,"helpText":"The job.","type":"string","dynamic":"job_list.id.label"}]`,
 	}
 	checkEveryConstruct(t, want)
 	for name, w := range want {
