@@ -30,6 +30,7 @@ func commands() []command {
 		{"keys", "manage API keys: keys create|list|revoke --account ID", runKeys},
 		{"token", "mint an admin JWT: token --account ID --role admin|member [--ttl 1h]", runToken},
 		{"login-link", "print a one-time sign-in link: login-link --account ID", runLoginLink},
+		{"seed", "fill an account with demo jobs and candidates: seed --account ID [--candidates N]", runSeed},
 		{"gen", "write the generated parts of integrations/ from the catalog: gen integrations", runGen},
 	}
 }
