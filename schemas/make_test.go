@@ -35,6 +35,7 @@ func TestMakeParametersPerConstruct(t *testing.T) {
 			"options":[{"label":"Open","value":"open"},{"label":"Closed","value":"closed"}]}]`,
 		"no title": `[{"name":"current_company","label":"Current company","help":"Employer.","type":"text"}]`,
 		"dropdown": `[{"name":"job_id","label":"Job ID","help":"The job.","type":"select","options":"rpc://listJobs"}]`,
+		"const":    `[{"name":"kind","label":"Kind","help":"Always job.","type":"select","options":[{"label":"Job","value":"job"}]}]`,
 	}
 	checkEveryConstruct(t, want)
 	for name, w := range want {
@@ -71,6 +72,7 @@ func TestMakeInterfacePerConstruct(t *testing.T) {
 		"default":  `[{"name":"state","label":"State","help":"The state.","type":"text"}]`,
 		"no title": `[{"name":"current_company","label":"Current company","help":"Employer.","type":"text"}]`,
 		"dropdown": `[{"name":"job_id","label":"Job ID","help":"The job.","type":"text"}]`,
+		"const":    `[{"name":"kind","label":"Kind","help":"Always job.","type":"text"}]`,
 	}
 	checkEveryConstruct(t, want)
 	for name, w := range want {

@@ -41,6 +41,7 @@ var constructs = map[string]construct{
 		"start_date":{"title":"Start date","description":"Start.","type":["string","null"]}}}}`, false},
 	"default":  {"state", `{"title":"State","description":"The state.","type":"string","enum":["open","closed"],"default":"open"}`, false},
 	"no title": {"current_company", `{"description":"Employer.","type":"string"}`, false},
+	"const":    {"kind", `{"title":"Kind","description":"Always job.","type":"string","const":"job"}`, false},
 	"dropdown": {"job_id", `{"title":"Job ID","description":"The job.","type":"string","pattern":"^job_[a-z0-9]+$"}`, false},
 }
 
