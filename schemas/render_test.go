@@ -328,3 +328,17 @@ func checkN8nLabels(t *testing.T, ps []map[string]any) {
 		}
 	}
 }
+
+func TestChoices(t *testing.T) {
+	got, err := Choices("candidate", "status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, got, `[{"label":"New","value":"new"},{"label":"Interested","value":"interested"},{"label":"Contacted","value":"contacted"},
+		{"label":"Not interested","value":"not_interested"},{"label":"Hired","value":"hired"},{"label":"Rejected","value":"rejected"}]`)
+	for _, tc := range [][2]string{{"candidate", "full_name"}, {"candidate", "no_such"}, {"no_such", "status"}} {
+		if _, err := Choices(tc[0], tc[1]); err == nil {
+			t.Errorf("Choices(%s, %s) succeeded", tc[0], tc[1])
+		}
+	}
+}
