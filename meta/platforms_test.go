@@ -53,7 +53,8 @@ func TestZapierViewPassesZapierValidator(t *testing.T) {
 	create := broken["creates"].(map[string]any)["create_job"].(map[string]any)
 	create["display"].(map[string]any)["label"] = ""
 	create["inputFields"] = append(create["inputFields"].([]any), map[string]any{"key": "x", "choices": []any{map[string]any{"label": "A", "value": "a"}}})
-	delete(broken["triggers"].(map[string]any)["new_candidate"].(map[string]any), "sample")
+	trigger := broken["triggers"].(map[string]any)["new_candidate"].(map[string]any)
+	trigger["outputFields"] = append(trigger["outputFields"].([]any), map[string]any{"label": "No key"})
 	errs, code = platform.ZapierErrors(t, map[string]any{"app": broken})
 	joined := strings.Join(errs, "\n")
 	if code != 1 || !strings.Contains(joined, "create_job") || !strings.Contains(joined, "new_candidate") {

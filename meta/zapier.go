@@ -79,10 +79,9 @@ func buildZapier() (map[string]any, error) {
 }
 
 func zapierEntry(e Entry) map[string]any {
+	// Zapier's display has no "important" (zapier-platform-schema 19 refuses
+	// it); the flag is in GET /v1/meta for the Zapier app to order entries.
 	display := map[string]any{"label": e.Label, "description": e.Description}
-	if e.Important {
-		display["important"] = true
-	}
 	return map[string]any{"key": e.Key, "noun": e.Noun, "display": display, "sample": e.Sample}
 }
 
