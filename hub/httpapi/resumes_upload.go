@@ -115,21 +115,13 @@ func uploadError(err error) error {
 	return err
 }
 
-// checkedResume decides the stored form of an upload: its format from its
-// bytes (resume.Detect), a safe filename whose extension tells the truth,
-// and the media type as the candidate schema spells it (no parameters).
+// checkedResume decides the stored form of an upload (resume.Prepare).
 func checkedResume(candidateID string, up upload) (hub.Resume, error) {
-	kind, err := resume.Detect(up.data)
+	name, ct, err := resume.Prepare(up.name, up.data)
 	if err != nil {
 		return hub.Resume{}, uploadError(err)
 	}
-	mt, _, _ := strings.Cut(kind.ContentType(), ";")
-	return hub.Resume{
-		CandidateID: candidateID,
-		Filename:    resume.SanitizeFilename(up.name, kind),
-		ContentType: strings.TrimSpace(mt),
-		Data:        up.data,
-	}, nil
+	return hub.Resume{CandidateID: candidateID, Filename: name, ContentType: ct, Data: up.data}, nil
 }
 
 // servedType is the Content-Type a stored resume is sent with: text gets
