@@ -44,7 +44,7 @@ func readUpload(c *fiber.Ctx) (upload, error) {
 			"send the resume file itself as the body (with its own Content-Type) or as multipart/form-data with a part named %q, not JSON", resumeFormField)
 	default:
 		up.data, err = resume.ReadAll(bytes.NewReader(c.Body()))
-		up.name = dispositionFilename(c.Get(fiber.HeaderContentDisposition))
+		up.name = resume.DispositionFilename(c.Get(fiber.HeaderContentDisposition))
 	}
 	if err != nil {
 		return upload{}, uploadError(err)
@@ -78,22 +78,9 @@ func readMultipart(body []byte, boundary string) (upload, error) {
 		if err != nil {
 			return upload{}, err
 		}
-		name := dispositionFilename(part.Header.Get(fiber.HeaderContentDisposition))
+		name := resume.DispositionFilename(part.Header.Get(fiber.HeaderContentDisposition))
 		return upload{data: data, name: name}, nil
 	}
-}
-
-// dispositionFilename returns the filename of a Content-Disposition value,
-// preferring the RFC 8187 filename* form that mime decodes, or "".
-func dispositionFilename(v string) string {
-	if v == "" {
-		return ""
-	}
-	_, params, err := mime.ParseMediaType(v)
-	if err != nil {
-		return ""
-	}
-	return params["filename"]
 }
 
 // uploadError maps the resume package's refusals to the API's codes: too
