@@ -41,6 +41,7 @@ var constructs = map[string]construct{
 		"start_date":{"title":"Start date","description":"Start.","type":["string","null"]}}}}`, false},
 	"default":  {"state", `{"title":"State","description":"The state.","type":"string","enum":["open","closed"],"default":"open"}`, false},
 	"no title": {"current_company", `{"description":"Employer.","type":"string"}`, false},
+	"const":    {"kind", `{"title":"Kind","description":"Always job.","type":"string","const":"job"}`, false},
 	"dropdown": {"job_id", `{"title":"Job ID","description":"The job.","type":"string","pattern":"^job_[a-z0-9]+$"}`, false},
 }
 
@@ -156,7 +157,8 @@ func TestFieldsKeepTheFilesOrder(t *testing.T) {
 }
 
 // relevant lists the catalog schemas the platform packages render: the job
-// and candidate inputs and resources and every specific event.
+// and candidate inputs, the action and search inputs, the resources, every
+// specific event and the trigger items.
 func relevant() (inputs, outputs []string) {
 	for _, n := range Names() {
 		switch {
@@ -164,7 +166,9 @@ func relevant() (inputs, outputs []string) {
 			if strings.HasPrefix(n, "job") || strings.HasPrefix(n, "candidate") {
 				inputs = append(inputs, n)
 			}
-		case n == "job" || n == "candidate" || strings.HasPrefix(n, "event_"):
+		case strings.HasPrefix(n, "action_") || strings.HasPrefix(n, "search_"):
+			inputs = append(inputs, n)
+		case n == "job" || n == "candidate" || strings.HasPrefix(n, "event_") || strings.HasPrefix(n, "trigger_"):
 			outputs = append(outputs, n)
 		}
 	}
@@ -181,12 +185,12 @@ func TestRelevantCatalog(t *testing.T) {
 		}
 		return false
 	}
-	for _, n := range []string{"job_create", "job_update", "job_upsert", "candidate_create", "candidate_update"} {
+	for _, n := range []string{"job_create", "job_update", "job_upsert", "candidate_create", "candidate_update", "action_update_job", "search_find_candidate"} {
 		if !has(inputs, n) {
 			t.Errorf("inputs %v lack %s", inputs, n)
 		}
 	}
-	for _, n := range []string{"job", "candidate", "event_job_created", "event_candidate_status_changed"} {
+	for _, n := range []string{"job", "candidate", "event_job_created", "event_candidate_status_changed", "trigger_candidate", "trigger_job"} {
 		if !has(outputs, n) {
 			t.Errorf("outputs %v lack %s", outputs, n)
 		}
@@ -324,6 +328,20 @@ func checkN8nLabels(t *testing.T, ps []map[string]any) {
 			for _, o := range p["options"].([]map[string]any) {
 				checkN8nLabels(t, o["values"].([]map[string]any))
 			}
+		}
+	}
+}
+
+func TestChoices(t *testing.T) {
+	got, err := Choices("candidate", "status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, got, `[{"label":"New","value":"new"},{"label":"Interested","value":"interested"},{"label":"Contacted","value":"contacted"},
+		{"label":"Not interested","value":"not_interested"},{"label":"Hired","value":"hired"},{"label":"Rejected","value":"rejected"}]`)
+	for _, tc := range [][2]string{{"candidate", "full_name"}, {"candidate", "no_such"}, {"no_such", "status"}} {
+		if _, err := Choices(tc[0], tc[1]); err == nil {
+			t.Errorf("Choices(%s, %s) succeeded", tc[0], tc[1])
 		}
 	}
 }
