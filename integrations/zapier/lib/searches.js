@@ -1,0 +1,54 @@
+'use strict';
+
+const catalog = require('./catalog');
+const { url } = require('./http');
+const { queryParams } = require('./inputs');
+const { withResumeFile } = require('./files');
+
+// Every catalog search is a Zapier search: GET /v1/searches/{key} with the
+// inputs as query parameters; the hub answers with a list, [] when nothing
+// matches (Zapier's "not found").
+const search = (s) => ({
+  key: s.key,
+  noun: s.noun,
+  display: { label: s.label, description: s.description },
+  operation: {
+    inputFields: s.input_fields,
+    perform: async (z, bundle) => {
+      const response = await z.request({
+        url: url(bundle, `/v1/searches/${encodeURIComponent(s.key)}`),
+        params: queryParams(s.input_fields, bundle.inputData),
+      });
+      if (!Array.isArray(response.data)) {
+        throw new z.errors.Error(`Visage answered ${s.key} with something other than a list.`, 'bad_response', 502);
+      }
+      return response.data.map((r) => withResumeFile(z, r));
+    },
+    sample: s.sample,
+    outputFields: s.output_fields,
+  },
+});
+
+const searches = Object.fromEntries(catalog.searches.map((s) => [s.key, search(s)]));
+
+// Search-or-create for the searches whose catalog entry names a fallback
+// create (find_candidate → create_candidate, find_job → create_job). Zapier
+// requires the key to equal the search's.
+const searchOrCreates = Object.fromEntries(
+  catalog.searches
+    .filter((s) => s.create_fallback)
+    .map((s) => [
+      s.key,
+      {
+        key: s.key,
+        display: {
+          label: `Find or Create ${s.noun}`,
+          description: `${s.description.replace(/\.$/, '')}, and creates one when none is found.`,
+        },
+        search: s.key,
+        create: s.create_fallback,
+      },
+    ])
+);
+
+module.exports = { searches, searchOrCreates };

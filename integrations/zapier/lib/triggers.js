@@ -1,0 +1,119 @@
+'use strict';
+
+const catalog = require('./catalog');
+const { url } = require('./http');
+const { withResumeFile } = require('./files');
+
+// Every catalog trigger is offered twice. The catalog key is an instant REST
+// hook (the hub pushes each event to Zapier as it happens): what users should
+// pick. "<key>_polling" asks GET /v1/triggers/{key} every few minutes: for
+// hubs that cannot send to hooks.zapier.com (firewalled, self-hosted), and
+// for Zaps that must catch up on events from before they were turned on.
+// Zapier lets one trigger be a hook or a poll, never both, so two keys.
+
+const POLL_LIMIT = 100; // Zapier takes 100 new items per poll
+
+// poll reads one trigger's items, newest first, each with the event's id so
+// Zapier's de-duplication fires once per occurrence.
+const poll = async (z, bundle, key, limit) => {
+  const response = await z.request({
+    url: url(bundle, `/v1/triggers/${encodeURIComponent(key)}`),
+    params: { limit },
+  });
+  if (!Array.isArray(response.data)) {
+    throw new z.errors.Error(`Visage answered the ${key} poll with something other than a list.`, 'bad_response', 502);
+  }
+  return response.data.map((item) => withResumeFile(z, item));
+};
+
+// sampleItems is the editor's "test trigger": the account's recent items,
+// else the hub's sample of that event (its real latest one or the built-in).
+const sampleItems = async (z, bundle, t) => {
+  const items = await poll(z, bundle, t.key, 3);
+  if (items.length) {
+    return items;
+  }
+  const response = await z.request({ url: url(bundle, `/v1/samples/${encodeURIComponent(t.event)}`) });
+  const body = response.data || {};
+  return body.item ? [withResumeFile(z, body.item)] : [];
+};
+
+const display = (t, extra) => ({
+  label: extra ? `${t.label} (${extra})` : t.label,
+  description: extra ? `${t.description.replace(/\.$/, '')}; checks every few minutes.` : t.description,
+});
+
+const hookTrigger = (t) => ({
+  key: t.key,
+  noun: t.noun,
+  display: display(t),
+  operation: {
+    type: 'hook',
+    inputFields: t.input_fields,
+    performSubscribe: async (z, bundle) => {
+      const response = await z.request({
+        url: url(bundle, '/v1/hooks'),
+        method: 'POST',
+        body: { target_url: bundle.targetUrl, event: t.event },
+      });
+      return response.data; // becomes bundle.subscribeData: {id: "hook_…", …}
+    },
+    performUnsubscribe: async (z, bundle) => {
+      const id = bundle.subscribeData && bundle.subscribeData.id;
+      if (!id) {
+        throw new z.errors.Error('This Zap has no Visage hook to remove.', 'no_subscription', 400);
+      }
+      const response = await z.request({
+        url: url(bundle, `/v1/hooks/${encodeURIComponent(id)}`),
+        method: 'DELETE',
+      });
+      return { id, status: response.status };
+    },
+    // A delivery is {id, type, timestamp, data, item}: the trigger output is item.
+    perform: (z, bundle) => {
+      const body = bundle.cleanedRequest || {};
+      return body.item ? [withResumeFile(z, body.item)] : [];
+    },
+    performList: (z, bundle) => sampleItems(z, bundle, t),
+    sample: t.sample,
+    outputFields: t.output_fields,
+  },
+});
+
+const pollingTrigger = (t) => ({
+  key: `${t.key}_polling`,
+  noun: t.noun,
+  display: display(t, 'Polling'),
+  operation: {
+    type: 'polling',
+    inputFields: t.input_fields,
+    perform: (z, bundle) => poll(z, bundle, t.key, POLL_LIMIT),
+    sample: t.sample,
+    outputFields: t.output_fields,
+  },
+});
+
+// jobList backs the job dropdown (dynamic "job_list.id.label"): the open
+// jobs as {id, label}. Hidden, since it is not something to start a Zap from.
+const jobList = {
+  key: 'job_list',
+  noun: 'Job',
+  display: { label: 'Job List', description: 'Lists open jobs for the job dropdowns.', hidden: true },
+  operation: {
+    type: 'polling',
+    perform: async (z, bundle) => {
+      const response = await z.request({ url: url(bundle, '/v1/meta/options/jobs') });
+      const options = Array.isArray(response.data) ? response.data : [];
+      return options.map((o) => ({ id: o.value, label: o.label }));
+    },
+    sample: catalog.job_list_sample,
+    outputFields: [
+      { key: 'id', label: 'Job ID', type: 'string' },
+      { key: 'label', label: 'Job', type: 'string' },
+    ],
+  },
+};
+
+const all = [...catalog.triggers.map(hookTrigger), ...catalog.triggers.map(pollingTrigger), jobList];
+
+module.exports = Object.fromEntries(all.map((t) => [t.key, t]));
