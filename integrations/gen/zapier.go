@@ -241,6 +241,8 @@ func zapierFlatten(v map[string]any, prefix string, lineItems map[string]bool, o
 				rows = append(rows, row)
 			}
 			out[key] = rows
+		case nil:
+			// The Zap editor has no null: a field left blank is not sent.
 		default:
 			out[key] = val
 		}
