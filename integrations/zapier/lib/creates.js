@@ -11,19 +11,19 @@ const { withResumeFile } = require('./files');
 const create = (a) => ({
   key: a.key,
   noun: a.noun,
-  display: { label: a.label, description: a.description },
+  display: a.display,
   operation: {
-    inputFields: a.input_fields,
+    inputFields: a.inputFields,
     perform: async (z, bundle) => {
       const response = await z.request({
         url: url(bundle, `/v1/actions/${encodeURIComponent(a.key)}`),
         method: 'POST',
-        body: unflatten(a.input_fields, bundle.inputData),
+        body: unflatten(a.inputFields, bundle.inputData),
       });
       return withResumeFile(z, response.data);
     },
     sample: a.sample,
-    outputFields: a.output_fields,
+    outputFields: a.outputFields,
   },
 });
 

@@ -11,13 +11,13 @@ const { withResumeFile } = require('./files');
 const search = (s) => ({
   key: s.key,
   noun: s.noun,
-  display: { label: s.label, description: s.description },
+  display: s.display,
   operation: {
-    inputFields: s.input_fields,
+    inputFields: s.inputFields,
     perform: async (z, bundle) => {
       const response = await z.request({
         url: url(bundle, `/v1/searches/${encodeURIComponent(s.key)}`),
-        params: queryParams(s.input_fields, bundle.inputData),
+        params: queryParams(s.inputFields, bundle.inputData),
       });
       if (!Array.isArray(response.data)) {
         throw new z.errors.Error(`Visage answered ${s.key} with something other than a list.`, 'bad_response', 502);
@@ -25,30 +25,15 @@ const search = (s) => ({
       return response.data.map((r) => withResumeFile(z, r));
     },
     sample: s.sample,
-    outputFields: s.output_fields,
+    outputFields: s.outputFields,
   },
 });
 
 const searches = Object.fromEntries(catalog.searches.map((s) => [s.key, search(s)]));
 
 // Search-or-create for the searches whose catalog entry names a fallback
-// create (find_candidate → create_candidate, find_job → create_job). Zapier
-// requires the key to equal the search's.
-const searchOrCreates = Object.fromEntries(
-  catalog.searches
-    .filter((s) => s.create_fallback)
-    .map((s) => [
-      s.key,
-      {
-        key: s.key,
-        display: {
-          label: `Find or Create ${s.noun}`,
-          description: `${s.description.replace(/\.$/, '')}, and creates one when none is found.`,
-        },
-        search: s.key,
-        create: s.create_fallback,
-      },
-    ])
-);
+// create (find_candidate → create_candidate, find_job → create_job); the
+// key equals the search's, as Zapier requires.
+const searchOrCreates = Object.fromEntries(catalog.searchOrCreates.map((soc) => [soc.key, soc]));
 
 module.exports = { searches, searchOrCreates };

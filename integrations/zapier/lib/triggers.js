@@ -38,10 +38,14 @@ const sampleItems = async (z, bundle, t) => {
   return body.item ? [withResumeFile(z, body.item)] : [];
 };
 
-const display = (t, extra) => ({
-  label: extra ? `${t.label} (${extra})` : t.label,
-  description: extra ? `${t.description.replace(/\.$/, '')}; checks every few minutes.` : t.description,
-});
+const display = (t, extra) =>
+  extra
+    ? {
+        ...t.display,
+        label: `${t.display.label} (${extra})`,
+        description: `${t.display.description.replace(/\.$/, '')}; checks every few minutes.`,
+      }
+    : t.display;
 
 const hookTrigger = (t) => ({
   key: t.key,
@@ -49,7 +53,7 @@ const hookTrigger = (t) => ({
   display: display(t),
   operation: {
     type: 'hook',
-    inputFields: t.input_fields,
+    inputFields: t.inputFields,
     performSubscribe: async (z, bundle) => {
       const response = await z.request({
         url: url(bundle, '/v1/hooks'),
@@ -76,7 +80,7 @@ const hookTrigger = (t) => ({
     },
     performList: (z, bundle) => sampleItems(z, bundle, t),
     sample: t.sample,
-    outputFields: t.output_fields,
+    outputFields: t.outputFields,
   },
 });
 
@@ -86,19 +90,17 @@ const pollingTrigger = (t) => ({
   display: display(t, 'Polling'),
   operation: {
     type: 'polling',
-    inputFields: t.input_fields,
+    inputFields: t.inputFields,
     perform: (z, bundle) => poll(z, bundle, t.key, POLL_LIMIT),
     sample: t.sample,
-    outputFields: t.output_fields,
+    outputFields: t.outputFields,
   },
 });
 
 // jobList backs the job dropdown (dynamic "job_list.id.label"): the open
 // jobs as {id, label}. Hidden, since it is not something to start a Zap from.
 const jobList = {
-  key: 'job_list',
-  noun: 'Job',
-  display: { label: 'Job List', description: 'Lists open jobs for the job dropdowns.', hidden: true },
+  ...catalog.job_list,
   operation: {
     type: 'polling',
     perform: async (z, bundle) => {
@@ -106,13 +108,12 @@ const jobList = {
       const options = Array.isArray(response.data) ? response.data : [];
       return options.map((o) => ({ id: o.value, label: o.label }));
     },
-    sample: catalog.job_list_sample,
-    outputFields: [
-      { key: 'id', label: 'Job ID', type: 'string' },
-      { key: 'label', label: 'Job', type: 'string' },
-    ],
+    sample: catalog.job_list.sample,
+    outputFields: catalog.job_list.outputFields,
   },
 };
+delete jobList.sample;
+delete jobList.outputFields;
 
 const all = [...catalog.triggers.map(hookTrigger), ...catalog.triggers.map(pollingTrigger), jobList];
 

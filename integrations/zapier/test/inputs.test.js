@@ -4,7 +4,7 @@ const catalog = require('../generated/catalog.json');
 const cases = require('../generated/unflatten_cases.json');
 const { unflatten, queryParams } = require('../lib/inputs');
 
-const fieldsOf = (key) => catalog.creates.find((a) => a.key === key).input_fields;
+const fieldsOf = (key) => catalog.creates.find((a) => a.key === key).inputFields;
 
 describe('unflattening Zapier inputs', () => {
   // The cases are written by the Go generator: each create's input example
@@ -44,7 +44,7 @@ describe('unflattening Zapier inputs', () => {
   });
 
   it('turns search inputs into query parameters', () => {
-    const fields = catalog.searches.find((s) => s.key === 'find_candidate').input_fields;
+    const fields = catalog.searches.find((s) => s.key === 'find_candidate').inputFields;
     expect(queryParams(fields, { email: 'a@example.com', linkedin_url: '' })).toEqual({ email: 'a@example.com' });
   });
 });

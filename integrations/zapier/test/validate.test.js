@@ -39,7 +39,7 @@ describe('app definition', () => {
 
   it('offers jobs from the job_list dropdown wherever job_id is an input', () => {
     const jobFields = [...catalog.creates, ...catalog.searches]
-      .flatMap((op) => op.input_fields)
+      .flatMap((op) => op.inputFields)
       .filter((f) => f.key === 'job_id');
     expect(jobFields.length).toBeGreaterThan(0);
     for (const f of jobFields) expect(f.dynamic).toBe('job_list.id.label');
