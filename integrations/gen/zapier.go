@@ -137,11 +137,16 @@ func zapierBuild() (zapierCatalog, error) {
 		o.OutputFields = zapierResumeFile(o.OutputFields)
 		return o, nil
 	}
+	filters, err := zapierTriggerFilters()
+	if err != nil {
+		return cat, err
+	}
 	for _, e := range c.Triggers {
 		o, err := op(v.Triggers, e)
 		if err != nil {
 			return cat, err
 		}
+		o.InputFields = filters
 		cat.Triggers = append(cat.Triggers, o)
 	}
 	jobList := strings.Split(schemas.DefaultRenderOptions().Dropdowns["job_id"].Zapier, ".")[0]
@@ -166,6 +171,45 @@ func zapierBuild() (zapierCatalog, error) {
 		}
 	}
 	return cat, nil
+}
+
+// zapierHookSchema is the body of POST /v1/hooks; its filters are what a
+// trigger can be narrowed by, for hooks (filters) and polls (query).
+const zapierHookSchema = "hook_create"
+
+// zapierTriggerFilters renders the hook's filters as a trigger's optional
+// inputs, keyed by the filter's own name ("job_id"), which is also the
+// polling endpoint's query parameter; job_id keeps its job dropdown.
+func zapierTriggerFilters() ([]map[string]any, error) {
+	opts := schemas.DefaultRenderOptions()
+	for path, d := range schemas.DefaultRenderOptions().Dropdowns {
+		opts.Dropdowns["filters."+path] = d
+	}
+	fields, err := schemas.ZapierInputFields(zapierHookSchema, opts)
+	if err != nil {
+		return nil, fmt.Errorf("zapier: trigger filters: %w", err)
+	}
+	prefix := "filters" + schemas.ZapierKeySep
+	out := []map[string]any{}
+	for _, f := range fields {
+		k, _ := f["key"].(string)
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		f["key"] = strings.TrimPrefix(k, prefix)
+		f["required"] = false
+		if l, ok := f["label"].(string); ok {
+			// The parent's title ("Filters: Job") says nothing in a trigger's form.
+			if _, child, found := strings.Cut(l, ": "); found {
+				f["label"] = child
+			}
+		}
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("zapier: %s has no filters to offer", zapierHookSchema)
+	}
+	return out, nil
 }
 
 // zapierResumeFile adds the resume file field next to a resume link.

@@ -13,12 +13,24 @@ const { withResumeFile } = require('./files');
 
 const POLL_LIMIT = 100; // Zapier takes 100 new items per poll
 
+// filtersOf picks the trigger's filter inputs (job_id) that were filled in:
+// the hook's filters and the poll's query parameters.
+const filtersOf = (t, bundle) => {
+  const out = {};
+  for (const f of t.inputFields) {
+    const v = bundle.inputData && bundle.inputData[f.key];
+    if (v !== undefined && v !== null && v !== '') out[f.key] = String(v);
+  }
+  return out;
+};
+
 // poll reads one trigger's items, newest first, each with the event's id so
 // Zapier's de-duplication fires once per occurrence.
-const poll = async (z, bundle, key, limit) => {
+const poll = async (z, bundle, t, limit) => {
+  const { key } = t;
   const response = await z.request({
     url: url(bundle, `/v1/triggers/${encodeURIComponent(key)}`),
-    params: { limit },
+    params: { ...filtersOf(t, bundle), limit },
   });
   if (!Array.isArray(response.data)) {
     throw new z.errors.Error(`Visage answered the ${key} poll with something other than a list.`, 'bad_response', 502);
@@ -29,7 +41,7 @@ const poll = async (z, bundle, key, limit) => {
 // sampleItems is the editor's "test trigger": the account's recent items,
 // else the hub's sample of that event (its real latest one or the built-in).
 const sampleItems = async (z, bundle, t) => {
-  const items = await poll(z, bundle, t.key, 3);
+  const items = await poll(z, bundle, t, 3);
   if (items.length) {
     return items;
   }
@@ -58,7 +70,7 @@ const hookTrigger = (t) => ({
       const response = await z.request({
         url: url(bundle, '/v1/hooks'),
         method: 'POST',
-        body: { target_url: bundle.targetUrl, event: t.event },
+        body: { target_url: bundle.targetUrl, event: t.event, filters: filtersOf(t, bundle) },
       });
       return response.data; // becomes bundle.subscribeData: {id: "hook_…", …}
     },
@@ -91,7 +103,7 @@ const pollingTrigger = (t) => ({
   operation: {
     type: 'polling',
     inputFields: t.inputFields,
-    perform: (z, bundle) => poll(z, bundle, t.key, POLL_LIMIT),
+    perform: (z, bundle) => poll(z, bundle, t, POLL_LIMIT),
     sample: t.sample,
     outputFields: t.outputFields,
   },

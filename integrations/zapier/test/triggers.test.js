@@ -13,6 +13,7 @@ describe('polling triggers, samples and the job dropdown against the real hub', 
   let job;
   let closedJob;
   let candidate;
+  let lonerId;
 
   // Cause one event of every type: a job created, updated and closed; a
   // candidate created, given a resume, and moved to interested.
@@ -36,6 +37,9 @@ describe('polling triggers, samples and the job dropdown against the real hub', 
       body: PDF,
     });
     expect(up.status).toBe(200);
+    const loner = await api(s, 'POST', '/v1/candidates', { full_name: 'No Job', email: `${unique('nojob')}@example.com` });
+    expect(loner.status).toBe(201);
+    lonerId = loner.json.id;
     const moved = await api(s, 'PATCH', `/v1/candidates/${c.json.id}`, { status: 'interested' });
     expect(moved.status).toBe(200);
     candidate = moved.json;
@@ -89,6 +93,19 @@ describe('polling triggers, samples and the job dropdown against the real hub', 
     expect(items).toHaveLength(1);
     expect(items[0].event_type).toBe(t.event);
     expect(items[0].candidate_id).not.toBe(candidate.id);
+  });
+
+  it('narrows a trigger to one job with the job filter (polling query and hook filters)', async () => {
+    const all = await appTester(App.triggers.new_candidate_polling.operation.perform, bundle(s));
+    expect(all.map((i) => i.candidate_id)).toEqual(expect.arrayContaining([candidate.id, lonerId]));
+    const one = await appTester(App.triggers.new_candidate_polling.operation.perform, bundle(s, { inputData: { job_id: job.id } }));
+    expect(one.map((i) => i.candidate_id)).toEqual([candidate.id]);
+    const sub = await appTester(
+      App.triggers.new_candidate.operation.performSubscribe,
+      bundle(s, { targetUrl: 'http://127.0.0.1:9/never', inputData: { job_id: job.id } })
+    );
+    expect(sub.filters).toEqual({ job_id: job.id });
+    await appTester(App.triggers.new_candidate.operation.performUnsubscribe, bundle(s, { subscribeData: sub }));
   });
 
   it('fills the job dropdown from open jobs as {id, label}', async () => {

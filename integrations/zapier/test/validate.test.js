@@ -38,10 +38,10 @@ describe('app definition', () => {
   });
 
   it('offers jobs from the job_list dropdown wherever job_id is an input', () => {
-    const jobFields = [...catalog.creates, ...catalog.searches]
+    const jobFields = [...catalog.triggers, ...catalog.creates, ...catalog.searches]
       .flatMap((op) => op.inputFields)
       .filter((f) => f.key === 'job_id');
-    expect(jobFields.length).toBeGreaterThan(0);
+    expect(jobFields.length).toBeGreaterThan(catalog.triggers.length);
     for (const f of jobFields) expect(f.dynamic).toBe('job_list.id.label');
   });
 
