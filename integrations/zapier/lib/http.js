@@ -33,9 +33,44 @@ const addApiKey = (request, z, bundle) => {
   return request;
 };
 
+// fieldLabels maps the API's field paths of the operation a request ran
+// (POST /v1/actions/{key}, GET /v1/searches/{key}) to the labels the Zap
+// editor shows, so "experience.0.title" reads "Position title".
+const fieldLabels = (requestUrl) => {
+  let path = '';
+  try {
+    path = new URL(requestUrl).pathname;
+  } catch (err) {
+    return {};
+  }
+  const m = path.match(/\/v1\/(actions|searches)\/([a-z0-9_]+)$/);
+  if (!m) return {};
+  const op = (m[1] === 'actions' ? catalog.creates : catalog.searches).find((o) => o.key === m[2]);
+  const labels = {};
+  const walk = (fields) => {
+    for (const f of fields || []) {
+      labels[f.key] = f.label;
+      walk(f.children);
+    }
+  };
+  walk(op && op.inputFields);
+  return labels;
+};
+
+// labelOf finds the editor's label of an API field path: the path's names
+// (indexes of line items left out) joined the way Zapier keys are.
+const labelOf = (labels, field) => {
+  const parts = String(field).split('.');
+  const key = parts.filter((p) => !/^\d+$/.test(p)).join(catalog.key_separator);
+  const row = parts.find((p) => /^\d+$/.test(p));
+  const label = labels[key];
+  if (!label) return field;
+  return row !== undefined ? `${label} #${Number(row) + 1} (${field})` : `${label} (${field})`;
+};
+
 // problemMessage renders an RFC 9457 problem document (title, detail and
 // the field errors) as one sentence a Zap's user can act on.
-const problemMessage = (status, problem) => {
+const problemMessage = (status, problem, labels = {}) => {
   if (!problem || typeof problem !== 'object') {
     return `Visage answered ${status}.`;
   }
@@ -43,7 +78,7 @@ const problemMessage = (status, problem) => {
   const fields = Array.isArray(problem.errors)
     ? problem.errors
         .filter((e) => e && (e.field || e.message))
-        .map((e) => (e.field ? `${e.field}: ${e.message || 'invalid'}` : e.message))
+        .map((e) => (e.field ? `${labelOf(labels, e.field)}: ${e.message || 'invalid'}` : e.message))
     : [];
   return fields.length ? `${head} (${fields.join('; ')})` : head;
 };
@@ -67,7 +102,7 @@ const handleErrors = (response, z) => {
     return response;
   }
   const problem = parseProblem(response);
-  const message = problemMessage(response.status, problem);
+  const message = problemMessage(response.status, problem, fieldLabels(response.request && response.request.url));
   if (response.status === 401) {
     throw new z.errors.ExpiredAuthError(
       `Visage did not accept the API key: ${message} Reconnect with a key from Visage > Settings > API keys.`

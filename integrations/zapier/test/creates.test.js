@@ -103,7 +103,8 @@ describe('creates and searches against the real hub', () => {
     const err = await run(s, App.creates.update_candidate_status, { candidate_id: candidate.id, status: 'asleep' }).catch((e) => e);
     const parsed = JSON.parse(err.message);
     expect(parsed.status).toBe(422);
-    expect(parsed.message).toMatch(/status/);
+    const label = App.creates.update_candidate_status.operation.inputFields.find((f) => f.key === 'status').label;
+    expect(parsed.message).toContain(`${label} (status):`);
   });
 
   it('find_candidate finds by email and answers [] when nobody matches', async () => {

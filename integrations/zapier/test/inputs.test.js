@@ -48,3 +48,27 @@ describe('unflattening Zapier inputs', () => {
     expect(queryParams(fields, { email: 'a@example.com', linkedin_url: '' })).toEqual({ email: 'a@example.com' });
   });
 });
+
+describe('error messages', () => {
+  const { problemMessage } = require('../lib/http');
+  it('names fields by the labels the Zap editor shows, keeping the API path', () => {
+    const labels = { email: 'E-mail', experience__title: 'Position title' };
+    const msg = problemMessage(
+      422,
+      {
+        title: 'Unprocessable Entity',
+        detail: 'the request failed validation',
+        errors: [
+          { field: 'email', message: 'must be a valid e-mail address' },
+          { field: 'experience.0.title', message: 'is required' },
+          { field: 'colour', message: 'is not a field of this action' },
+        ],
+      },
+      labels
+    );
+    expect(msg).toBe(
+      'Unprocessable Entity: the request failed validation (E-mail (email): must be a valid e-mail address; ' +
+        'Position title #1 (experience.0.title): is required; colour: is not a field of this action)'
+    );
+  });
+});
