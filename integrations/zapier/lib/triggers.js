@@ -6,10 +6,10 @@ const { withResumeFile } = require('./files');
 
 // Every catalog trigger is offered twice. The catalog key is an instant REST
 // hook (the hub pushes each event to Zapier as it happens): what users should
-// pick. "<key>_polling" asks GET /v1/triggers/{key} every few minutes: for
-// hubs that cannot send to hooks.zapier.com (firewalled, self-hosted), and
-// for Zaps that must catch up on events from before they were turned on.
-// Zapier lets one trigger be a hook or a poll, never both, so two keys.
+// pick. "<key>_polling" asks GET /v1/triggers/{key} every few minutes, for
+// hubs that cannot send to hooks.zapier.com (firewalled or self-hosted
+// without outbound access): it needs only Zapier reaching the hub. Zapier
+// lets one trigger be a hook or a poll, never both, hence two keys.
 
 const POLL_LIMIT = 100; // Zapier takes 100 new items per poll
 
