@@ -4,7 +4,7 @@ BIN     ?= bin/visage-hub
 PKGS    := ./...
 BENCHTIME ?= 5s
 
-.PHONY: run build test test-go lint bench clean docs-renderer
+.PHONY: run build test test-go test-zapier lint bench clean docs-renderer
 
 ## run: start a hub on 127.0.0.1:8080 with SQLite in ./data (no setup needed)
 run:
@@ -15,10 +15,14 @@ build:
 	$(GO) build -o $(BIN) ./cmd/visage-hub
 
 ## test: lint, then every test on SQLite and a throwaway PostgreSQL
-test: lint test-go
+test: lint test-go test-zapier
 
 test-go:
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+## test-zapier: the Zapier app's jest suite against a real hub (needs `npm ci --prefix integrations/zapier`)
+test-zapier:
+	npm test --prefix integrations/zapier
 
 ## lint: formatting and vet
 lint:
