@@ -360,7 +360,11 @@ func (p *Pages) sendTest(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	dl, err := p.hooks.SendTest(c.UserContext(), w, c.FormValue("event_type"))
+	typ := c.FormValue("event_type")
+	if typ == "" {
+		typ = endpoints.DefaultTestEvent(w)
+	}
+	dl, err := p.hooks.SendTest(c.UserContext(), w, typ)
 	if err != nil {
 		return p.problem(c, err, hookPath(w.ID), "Back to the webhook")
 	}
