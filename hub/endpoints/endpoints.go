@@ -24,6 +24,7 @@ type Store interface {
 	CreateWebhook(ctx context.Context, w hub.Webhook) error
 	GetWebhook(ctx context.Context, accountID, id string) (hub.Webhook, error)
 	UpdateWebhook(ctx context.Context, accountID, id string, change func(*hub.Webhook) error) (hub.Webhook, error)
+	DeleteWebhook(ctx context.Context, accountID, id string) error
 	RotateWebhookSecret(ctx context.Context, accountID, id, secret string, overlapUntil hub.Time) (hub.Webhook, error)
 	JobExists(ctx context.Context, accountID, jobID string) (bool, error)
 	GetDelivery(ctx context.Context, accountID, id string) (hub.Delivery, error)
@@ -226,6 +227,12 @@ func (m *Manager) Update(ctx context.Context, cur hub.Webhook, in Input) (hub.We
 		return m.validate(ctx, w)
 	}
 	return w, nil
+}
+
+// Delete removes the endpoint with its delivery log; nothing more is sent
+// to it.
+func (m *Manager) Delete(ctx context.Context, w hub.Webhook) error {
+	return m.Store.DeleteWebhook(ctx, w.AccountID, w.ID)
 }
 
 // validate sends the challenge synchronously (within the attempt timeout),

@@ -216,7 +216,7 @@ func (s *Server) deleteWebhook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.webhookStore().DeleteWebhook(c.UserContext(), w.AccountID, w.ID); err != nil {
+	if err := s.endpointRules().Delete(c.UserContext(), w); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

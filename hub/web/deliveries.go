@@ -211,3 +211,27 @@ func (p *Pages) retryDelivery(c *fiber.Ctx) error {
 	}
 	return c.Redirect(PathDelivery+"/"+dl.ID+"?done=retried", fiber.StatusSeeOther)
 }
+
+// confirmDeleteHook asks before deleting: the endpoint stops receiving
+// events and its delivery log goes with it.
+func (p *Pages) confirmDeleteHook(c *fiber.Ctx) error {
+	w, ok, err := p.loadHook(c)
+	if !ok {
+		return err
+	}
+	d := viewerOf(c).page("Delete webhook")
+	d.Hook = w
+	return p.render(c, fiber.StatusOK, "delete", d)
+}
+
+// deleteHook deletes with the API's rule and goes back to the list.
+func (p *Pages) deleteHook(c *fiber.Ctx) error {
+	w, ok, err := p.loadHook(c)
+	if !ok {
+		return err
+	}
+	if err := p.hooks.Delete(c.UserContext(), w); err != nil {
+		return p.problem(c, err, hookPath(w.ID), "Back to the webhook")
+	}
+	return c.Redirect(PathSettings+"?deleted=1#webhook", fiber.StatusSeeOther)
+}

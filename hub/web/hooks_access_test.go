@@ -31,6 +31,7 @@ func hookForms(hookID, deliveryID, url0 string) []struct {
 		{h + "/secret", nil},
 		{h + "/rotate", nil},
 		{h + "/test", url.Values{"event_type": {"job.created"}}},
+		{h + "/delete", nil},
 		{web.PathDelivery + "/" + deliveryID + "/retry", nil},
 	}
 }
@@ -79,8 +80,9 @@ func TestMembersCannotManageWebhooks(t *testing.T) {
 			page := m.get(web.PathWebhooks + "/" + w.ID).status(http.StatusOK).html()
 			page.contains(w.URL, "Only account admins can see or rotate the secret", "only account admins can change the webhook").
 				lacks(`method="post" action="/settings/webhooks`, "Send test event", "Reveal secret", "Rotate secret", "Disable webhook", w.Secret, attrEscaped(w.Secret))
-			m.get(web.PathWebhooks+"/"+w.ID+"/deliveries").status(http.StatusOK).html().contains("Failed")
+			m.get(web.PathWebhooks + "/" + w.ID + "/deliveries").status(http.StatusOK).html().contains("Failed")
 			m.get(web.PathDelivery+"/"+dlv).status(http.StatusOK).html().contains("HTTP 503").lacks("Retry now", "/retry")
+			m.get(web.PathWebhooks + "/" + w.ID + "/delete").status(http.StatusForbidden).html()
 		})
 		csrf := m.csrf()
 		for _, f := range hookForms(w.ID, dlv, rcv.url()) {
@@ -212,7 +214,7 @@ func TestDeliveryInThePage(t *testing.T) {
 			e.acct = other
 			ob := e.signIn(hub.RoleAdmin)
 			for _, id := range []string{dlv, hub.NewID(hub.PrefixDelivery), "nope"} {
-				ob.get(web.PathDelivery+"/"+id).status(http.StatusNotFound).html().contains("Delivery not found").lacks("Service Unavailable")
+				ob.get(web.PathDelivery + "/" + id).status(http.StatusNotFound).html().contains("Delivery not found").lacks("Service Unavailable")
 				ob.post(web.PathDelivery+"/"+id+"/retry", url.Values{"csrf_token": {ob.csrf()}}).status(http.StatusNotFound).html()
 			}
 		})

@@ -170,14 +170,28 @@ func TestWebhookInThePage(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, wid := range []string{theirs.ID, hub.NewID(hub.PrefixWebhook), "nonsense"} {
-				b.get(web.PathWebhooks+"/"+wid).status(http.StatusNotFound).html().lacks("globex")
-				b.get(web.PathWebhooks+"/"+wid+"/deliveries").status(http.StatusNotFound).html()
+				b.get(web.PathWebhooks + "/" + wid).status(http.StatusNotFound).html().lacks("globex")
+				b.get(web.PathWebhooks + "/" + wid + "/deliveries").status(http.StatusNotFound).html()
 				b.post(web.PathWebhooks+"/"+wid+"/disable", url.Values{"csrf_token": {b.csrf()}}).status(http.StatusNotFound).html()
 				b.post(web.PathWebhooks+"/"+wid+"/secret", url.Values{"csrf_token": {b.csrf()}}).status(http.StatusNotFound).html().lacks(theirs.Secret)
 			}
 			if w, _ := e.st.GetWebhook(context.Background(), other.ID, theirs.ID); w.Status != hub.WebhookActive {
 				t.Fatal("another account's webhook was changed")
 			}
+		})
+
+		t.Run("delete asks first", func(t *testing.T) {
+			b.get(web.PathWebhooks + "/" + id).status(http.StatusOK).html().contains(`href="/settings/webhooks/` + id + `/delete"`)
+			b.get(web.PathWebhooks+"/"+id+"/delete").status(http.StatusOK).html().contains("Delete this webhook?", rcv.url(), "Cancel")
+			if _, err := e.st.GetWebhook(context.Background(), e.acct.ID, id); err != nil {
+				t.Fatalf("the confirmation page deleted the webhook: %v", err)
+			}
+			r := b.post(web.PathWebhooks+"/"+id+"/delete", url.Values{"csrf_token": {b.csrf()}}).status(http.StatusSeeOther)
+			b.get(r.h.Get("Location")).status(http.StatusOK).html().contains("The webhook is deleted.", "No webhook yet.").lacks(rcv.url())
+			if _, err := e.st.GetWebhook(context.Background(), e.acct.ID, id); hub.ErrorCode(err) != hub.ENotFound {
+				t.Fatalf("still stored: %v", err)
+			}
+			b.get(web.PathWebhooks + "/" + id).status(http.StatusNotFound).html()
 		})
 	})
 }

@@ -22,6 +22,9 @@ func (p *Pages) settingsPage(c *fiber.Ctx) error {
 	if err := p.listHooks(c, &d); err != nil {
 		return p.fail(c, err)
 	}
+	if c.Query("deleted") != "" {
+		d.Flash = "The webhook is deleted. Visage no longer sends events to it."
+	}
 	if id := c.Query("revoked"); id != "" {
 		for _, k := range d.Revoked {
 			if k.ID == id {

@@ -205,7 +205,7 @@ var pages = parsePages()
 func parsePages() map[string]*template.Template {
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/partials_hooks.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"settings", "created", "revoke", "message", "webhook", "deliveries", "delivery"} {
+	for _, name := range []string{"settings", "created", "revoke", "message", "webhook", "deliveries", "delivery", "delete"} {
 		t := template.Must(base.Clone())
 		out[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}

@@ -42,6 +42,7 @@ type Endpoints interface {
 	Get(ctx context.Context, accountID, id string) (hub.Webhook, error)
 	Create(ctx context.Context, accountID string, in endpoints.Input) (hub.Webhook, error)
 	Update(ctx context.Context, cur hub.Webhook, in endpoints.Input) (hub.Webhook, error)
+	Delete(ctx context.Context, w hub.Webhook) error
 	Enable(ctx context.Context, cur hub.Webhook) (hub.Webhook, error)
 	Disable(ctx context.Context, cur hub.Webhook, actor string) (hub.Webhook, error)
 	Revalidate(ctx context.Context, w hub.Webhook) (hub.Webhook, error)
@@ -145,6 +146,8 @@ func (p *Pages) Routes() []Route {
 		{"POST", PathWebhooks + "/:id/secret", "Reveal a webhook endpoint's secret (page form)", p.manage(p.revealSecret)},
 		{"POST", PathWebhooks + "/:id/rotate", "Rotate a webhook endpoint's secret (page form)", p.manage(p.rotateSecret)},
 		{"POST", PathWebhooks + "/:id/test", "Send a test event (page form)", p.manage(p.sendTest)},
+		{"GET", PathWebhooks + "/:id/delete", "Confirm deleting a webhook endpoint", p.withHeaders(p.session(p.admin(p.confirmDeleteHook)))},
+		{"POST", PathWebhooks + "/:id/delete", "Delete a webhook endpoint (page form)", p.manage(p.deleteHook)},
 		{"GET", PathWebhooks + "/:id/deliveries", "A webhook endpoint's delivery log", p.view(p.deliveriesPage)},
 		{"GET", PathDelivery + "/:id", "One delivery with its attempts", p.view(p.deliveryPage)},
 		{"POST", PathDelivery + "/:id/retry", "Send a delivery again (page form)", p.manage(p.retryDelivery)},
