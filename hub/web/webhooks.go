@@ -270,10 +270,14 @@ func (p *Pages) saveHook(c *fiber.Ctx) error {
 		return p.problem(c, err, hookPath(cur.ID), "Back to the webhook")
 	}
 	done := "saved"
-	if w.URL != cur.URL {
+	if w.URL != cur.URL && w.Status != hub.WebhookDisabled {
 		done = "validated"
 	}
-	return c.Redirect(hookPath(w.ID)+"?done="+done, fiber.StatusSeeOther)
+	anchor := "#settings"
+	if done == "validated" {
+		anchor = "#status"
+	}
+	return c.Redirect(hookPath(w.ID)+"?done="+done+anchor, fiber.StatusSeeOther)
 }
 
 // hookAction runs one of the rules on the endpoint and goes back to its
