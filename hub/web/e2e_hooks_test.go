@@ -100,8 +100,17 @@ func browseWebhooks(t *testing.T, ctx context.Context, h *liveHub, dir string) s
 	textHas(t, ctx, "retried delivery", "Succeeded", "Attempt 2", "HTTP 200", `{"ok":"second time"}`)
 	shoot(t, ctx, dir, "12-delivery-retried")
 
+	visit(t, ctx, h.base+web.PathWebhooks+"/"+id)
+	click(t, ctx, "#delete")
+	textHas(t, ctx, "delete confirmation", "Delete this webhook?", "cannot be undone")
+	shoot(t, ctx, dir, "13-delete-confirm")
+	click(t, ctx, `main a.button.secondary`)
+	if pathOf(t, ctx) != web.PathWebhooks+"/"+id {
+		t.Fatalf("Cancel went to %s", pathOf(t, ctx))
+	}
+
 	visit(t, ctx, h.base+web.PathSettings+"#webhook")
 	textHas(t, ctx, "settings with a webhook", rcv.url(), "Active", "Delivery log of")
-	shoot(t, ctx, dir, "13-settings-with-webhook")
+	shoot(t, ctx, dir, "13b-settings-with-webhook")
 	return id
 }

@@ -386,6 +386,10 @@ func TestBrowserEndToEnd(t *testing.T) {
 		t.Fatalf("a member sees %d forms on the webhook page", n)
 	}
 	shoot(t, ctx, dir, "17-member-webhook")
+	if st := visit(t, ctx, h.base+web.PathWebhooks+"/"+hookID+"/delete"); st != http.StatusForbidden {
+		t.Fatalf("a member opened the delete confirmation: %d", st)
+	}
+	shoot(t, ctx, dir, "18-member-forbidden")
 	if err := chromedp.Cancel(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		t.Logf("closing chromium: %v", err)
 	}
