@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/visage-jobs/visage-hub/hub"
+	"github.com/visage-jobs/visage-hub/hub/endpoints"
 	"github.com/visage-jobs/visage-hub/hub/store"
 )
 
@@ -128,38 +129,13 @@ func (s *Server) getDelivery(c *fiber.Ctx) error {
 	return sendJSON(c, fiber.StatusOK, d)
 }
 
-// retryDelivery queues one more attempt now. The endpoint must be active:
-// a disabled one would hold the delivery without saying so.
+// retryDelivery queues one more attempt now (the endpoint must be active).
 func (s *Server) retryDelivery(c *fiber.Ctx) error {
-	id, err := deliveryID(c)
+	d, err := s.endpointRules().Retry(c.UserContext(), principal(c).AccountID, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	acct := principal(c).AccountID
-	d, err := s.webhookStore().GetDelivery(c.UserContext(), acct, id)
-	if err != nil {
-		return err
-	}
-	if err := s.requireActive(c, d.EndpointID); err != nil {
-		return err
-	}
-	d, err = s.webhookStore().RetryDelivery(c.UserContext(), acct, id)
-	if err != nil {
-		return err
-	}
-	s.notifyEvents()
 	return sendJSON(c, fiber.StatusAccepted, d)
-}
-
-func (s *Server) requireActive(c *fiber.Ctx, endpointID string) error {
-	w, err := s.webhookStore().GetWebhook(c.UserContext(), principal(c).AccountID, endpointID)
-	if err != nil {
-		return err
-	}
-	if w.Status != hub.WebhookActive {
-		return hub.Errorf(hub.EConflict, "the endpoint is %s; enable or validate it first", strings.ReplaceAll(string(w.Status), "_", " "))
-	}
-	return nil
 }
 
 // replayResponse says how many deliveries were queued again.
@@ -214,8 +190,8 @@ func (s *Server) replayDeliveries(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return hub.Invalid(errs...)
 	}
-	if w.Status != hub.WebhookActive {
-		return hub.Errorf(hub.EConflict, "the endpoint is %s; enable or validate it first", strings.ReplaceAll(string(w.Status), "_", " "))
+	if err := endpoints.RequireActive(w); err != nil {
+		return err
 	}
 	n, err := s.webhookStore().ReplayDeliveries(c.UserContext(), w.AccountID, w.ID, since, until, statuses)
 	if err != nil {

@@ -18,6 +18,7 @@ func (s *Server) webRoutes() []Route {
 	}
 	p := web.New(web.Options{
 		Store:      ws,
+		Endpoints:  s.endpointRules(),
 		Secure:     strings.HasPrefix(s.cfg.BaseURL(), "https://"),
 		SessionTTL: s.cfg.AdminTokenTTL,
 		Logger:     s.log,

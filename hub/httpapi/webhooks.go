@@ -3,17 +3,12 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"strconv"
-	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/visage-jobs/visage-hub/hub"
-	"github.com/visage-jobs/visage-hub/hub/ssrf"
+	"github.com/visage-jobs/visage-hub/hub/endpoints"
 	"github.com/visage-jobs/visage-hub/hub/store"
-	"github.com/visage-jobs/visage-hub/hub/webhook"
 )
 
 // WebhookStore is the persistence of webhook endpoints and their delivery
@@ -68,10 +63,6 @@ func (s *Server) wakeDispatcher(c *fiber.Ctx) error {
 	return err
 }
 
-// SecretOverlap is how long the previous secret keeps signing after a
-// rotation: a day lets a receiver deploy the new secret at leisure.
-const SecretOverlap = 24 * time.Hour
-
 // webhookRoutes lists this file's routes; see routeTable.
 func (s *Server) webhookRoutes() []Route {
 	const tag = "Webhooks"
@@ -117,104 +108,20 @@ type webhookInput struct {
 	Secret      *string   `json:"secret"`
 }
 
-const (
-	maxWebhookURL         = 2048
-	maxWebhookDescription = 500
-)
-
-// policy is the operator's SSRF policy, checked when a URL is saved.
-func (s *Server) policy() (ssrf.Policy, error) {
-	p, err := ssrf.ParsePolicy(s.cfg.AllowPrivateTargets)
-	if err != nil {
-		return ssrf.Policy{}, &hub.Error{Code: hub.EInternal, Message: "the hub's VISAGE_ALLOW_PRIVATE_TARGETS is invalid", Err: err}
-	}
-	return p, nil
-}
-
-// checkWebhookInput validates every member sent and writes the accepted
-// values into w; all problems are reported together, field by field.
-func (s *Server) checkWebhookInput(c *fiber.Ctx, in webhookInput, clearJob bool, w *hub.Webhook) error {
-	var errs []hub.FieldError
-	if in.URL != nil {
-		u := strings.TrimSpace(*in.URL)
-		pol, err := s.policy()
-		if err != nil {
-			return err
-		}
-		switch {
-		case u == "":
-			errs = append(errs, hub.FieldError{Field: "url", Message: "is required"})
-		case len(u) > maxWebhookURL:
-			errs = append(errs, hub.FieldError{Field: "url", Message: "must be at most 2048 characters"})
-		default:
-			if err := pol.CheckURL(u); err != nil {
-				errs = append(errs, hub.FieldError{Field: "url", Message: err.Error()})
-			}
-		}
-		w.URL = u
-	}
-	if in.Events != nil {
-		seen := map[string]bool{}
-		events := []string{}
-		for i, e := range *in.Events {
-			if !hub.ValidEventType(e) {
-				errs = append(errs, hub.FieldError{Field: "events." + strconv.Itoa(i),
-					Message: "unknown event type \"" + e + "\"; use one of " + strings.Join(hub.EventTypes, ", ")})
-				continue
-			}
-			if !seen[e] {
-				seen[e] = true
-				events = append(events, e)
-			}
-		}
-		w.Events = events
-	}
-	switch {
-	case clearJob:
-		w.JobID = nil
-	case in.JobID != nil:
-		id := strings.TrimSpace(*in.JobID)
-		ok := hub.ValidID(hub.PrefixJob, id)
-		if ok {
-			var err error
-			if ok, err = s.webhookStore().JobExists(c.UserContext(), principal(c).AccountID, id); err != nil {
-				return err
-			}
-		}
-		if !ok {
-			errs = append(errs, hub.FieldError{Field: "job_id", Message: "no job with this ID in your account"})
-		}
-		w.JobID = &id
-	}
-	if in.Description != nil {
-		d := strings.TrimSpace(*in.Description)
-		if utf8.RuneCountInString(d) > maxWebhookDescription {
-			errs = append(errs, hub.FieldError{Field: "description", Message: "must be at most 500 characters"})
-		}
-		w.Description = d
-	}
-	if in.Secret != nil {
-		if _, err := webhook.ParseSecret(*in.Secret); err != nil {
-			errs = append(errs, hub.FieldError{Field: "secret", Message: err.Error()})
-		}
-		w.Secret = *in.Secret
-	}
-	if len(errs) > 0 {
-		return hub.Invalid(errs...)
-	}
-	return nil
+func (in webhookInput) rules() endpoints.Input {
+	return endpoints.Input{URL: in.URL, Events: in.Events, JobID: in.JobID, Description: in.Description, Secret: in.Secret}
 }
 
 // webhookStore returns the store's webhook side.
 func (s *Server) webhookStore() WebhookStore { return s.store }
 
-// webhookID reads :id, answering 404 for anything that is not a webhook ID.
-func webhookID(c *fiber.Ctx) (string, error) {
-	id := c.Params("id")
-	if !hub.ValidID(hub.PrefixWebhook, id) {
-		return "", hub.Errorf(hub.ENotFound, "webhook not found")
+// endpointRules are the webhook rules shared with the settings page.
+func (s *Server) endpointRules() *endpoints.Manager {
+	m := &endpoints.Manager{Store: s.store, Policy: s.cfg.AllowPrivateTargets}
+	if s.dispatcher != nil {
+		m.Dispatcher = s.dispatcher
 	}
-	return id, nil
+	return m
 }
 
 func (s *Server) createWebhook(c *fiber.Ctx) error {
@@ -222,41 +129,13 @@ func (s *Server) createWebhook(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in, false); err != nil {
 		return err
 	}
-	if in.URL == nil {
-		return hub.Invalid(hub.FieldError{Field: "url", Message: "is required"})
-	}
-	now := hub.Now()
-	w := hub.Webhook{ID: hub.NewID(hub.PrefixWebhook), AccountID: principal(c).AccountID, Kind: hub.KindWebhook,
-		Events: []string{}, Status: hub.WebhookPendingValidation, CreatedAt: now, UpdatedAt: now}
-	if err := s.checkWebhookInput(c, in, false, &w); err != nil {
-		return err
-	}
-	if in.Secret == nil {
-		sec, err := webhook.GenerateSecret()
-		if err != nil {
-			return err
-		}
-		w.Secret = sec
-	}
-	if err := s.webhookStore().CreateWebhook(c.UserContext(), w); err != nil {
-		return err
-	}
-	w, err := s.validate(c, w)
+	w, err := s.endpointRules().Create(c.UserContext(), principal(c).AccountID, in.rules())
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderLocation, "/v1/webhooks/"+w.ID)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return sendJSON(c, fiber.StatusCreated, webhookWithSecret{Webhook: w, Secret: w.Secret})
-}
-
-// validate sends the challenge synchronously (within the attempt timeout),
-// so the response already says whether the endpoint is active.
-func (s *Server) validate(c *fiber.Ctx, w hub.Webhook) (hub.Webhook, error) {
-	if s.dispatcher == nil {
-		return w, nil
-	}
-	return s.dispatcher.Validate(c.UserContext(), w)
 }
 
 func (s *Server) listWebhooks(c *fiber.Ctx) error {
@@ -284,18 +163,7 @@ func (s *Server) listWebhooks(c *fiber.Ctx) error {
 
 // loadWebhook reads :id and the caller's webhook with that ID.
 func (s *Server) loadWebhook(c *fiber.Ctx) (hub.Webhook, error) {
-	id, err := webhookID(c)
-	if err != nil {
-		return hub.Webhook{}, err
-	}
-	w, err := s.webhookStore().GetWebhook(c.UserContext(), principal(c).AccountID, id)
-	if err != nil {
-		return hub.Webhook{}, err
-	}
-	if w.Kind != hub.KindWebhook {
-		return hub.Webhook{}, hub.Errorf(hub.ENotFound, "webhook not found")
-	}
-	return w, nil
+	return s.endpointRules().Get(c.UserContext(), principal(c).AccountID, c.Params("id"))
 }
 
 func (s *Server) getWebhook(c *fiber.Ctx) error {
@@ -322,29 +190,14 @@ func (s *Server) updateWebhook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	clearJob := string(fields["job_id"]) == "null"
 	if string(fields["url"]) == "null" || string(fields["events"]) == "null" || string(fields["description"]) == "null" {
 		return hub.Invalid(hub.FieldError{Field: firstNull(fields, "url", "events", "description"), Message: "cannot be null"})
 	}
-	next := cur
-	if err := s.checkWebhookInput(c, in, clearJob, &next); err != nil {
-		return err
-	}
-	urlChanged := next.URL != cur.URL
-	w, err := s.webhookStore().UpdateWebhook(c.UserContext(), cur.AccountID, cur.ID, func(w *hub.Webhook) error {
-		w.URL, w.Events, w.JobID, w.Description = next.URL, next.Events, next.JobID, next.Description
-		if w.URL != cur.URL && w.Status != hub.WebhookDisabled {
-			w.Status, w.StatusReason = hub.WebhookPendingValidation, nil
-		}
-		return nil
-	})
+	rules := in.rules()
+	rules.ClearJob = string(fields["job_id"]) == "null"
+	w, err := s.endpointRules().Update(c.UserContext(), cur, rules)
 	if err != nil {
 		return err
-	}
-	if urlChanged && w.Status == hub.WebhookPendingValidation {
-		if w, err = s.validate(c, w); err != nil {
-			return err
-		}
 	}
 	return sendJSON(c, fiber.StatusOK, w)
 }
@@ -363,34 +216,21 @@ func (s *Server) deleteWebhook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.webhookStore().DeleteWebhook(c.UserContext(), w.AccountID, w.ID); err != nil {
+	if err := s.endpointRules().Delete(c.UserContext(), w); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// enableWebhook validates the endpoint again (it may have been disabled
-// because it was gone) and, on a 2xx, makes it active: its waiting
-// deliveries then resume.
 func (s *Server) enableWebhook(c *fiber.Ctx) error {
 	cur, err := s.loadWebhook(c)
 	if err != nil {
 		return err
 	}
-	if cur.Status == hub.WebhookActive {
-		return sendJSON(c, fiber.StatusOK, cur)
-	}
-	w, err := s.webhookStore().UpdateWebhook(c.UserContext(), cur.AccountID, cur.ID, func(w *hub.Webhook) error {
-		w.Status, w.StatusReason, w.DisabledAt, w.FailingSince = hub.WebhookPendingValidation, nil, hub.Time{}, hub.Time{}
-		return nil
-	})
+	w, err := s.endpointRules().Enable(c.UserContext(), cur)
 	if err != nil {
 		return err
 	}
-	if w, err = s.validate(c, w); err != nil {
-		return err
-	}
-	s.notifyEvents()
 	return sendJSON(c, fiber.StatusOK, w)
 }
 
@@ -399,13 +239,7 @@ func (s *Server) disableWebhook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	reason := "disabled by " + principal(c).Actor()
-	w, err := s.webhookStore().UpdateWebhook(c.UserContext(), cur.AccountID, cur.ID, func(w *hub.Webhook) error {
-		if w.Status != hub.WebhookDisabled {
-			w.Status, w.StatusReason, w.DisabledAt = hub.WebhookDisabled, &reason, hub.Now()
-		}
-		return nil
-	})
+	w, err := s.endpointRules().Disable(c.UserContext(), cur, principal(c).Actor())
 	if err != nil {
 		return err
 	}
@@ -417,13 +251,7 @@ func (s *Server) validateWebhook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if w.Status == hub.WebhookDisabled {
-		return hub.Errorf(hub.EConflict, "the webhook is disabled; enable it, which validates it")
-	}
-	if s.dispatcher == nil {
-		return hub.Errorf(hub.EUnavailable, "webhook sending is not running on this hub")
-	}
-	if w, err = s.validate(c, w); err != nil {
+	if w, err = s.endpointRules().Revalidate(c.UserContext(), w); err != nil {
 		return err
 	}
 	return sendJSON(c, fiber.StatusOK, w)
@@ -442,14 +270,7 @@ func (s *Server) getWebhookSecret(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return sendJSON(c, fiber.StatusOK, secretResponse{Secret: w.Secret, PreviousSecretExpiresAt: activeUntil(w)})
-}
-
-func activeUntil(w hub.Webhook) hub.Time {
-	if w.PreviousSecret == "" || !time.Now().Before(w.PreviousExpiresAt.Time) {
-		return hub.Time{}
-	}
-	return w.PreviousExpiresAt
+	return sendJSON(c, fiber.StatusOK, secretResponse{Secret: w.Secret, PreviousSecretExpiresAt: s.endpointRules().PreviousSecretExpiresAt(w)})
 }
 
 func (s *Server) rotateWebhookSecret(c *fiber.Ctx) error {
@@ -463,19 +284,7 @@ func (s *Server) rotateWebhookSecret(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in, true); err != nil {
 		return err
 	}
-	var sec string
-	if in.Secret != nil {
-		if _, err := webhook.ParseSecret(*in.Secret); err != nil {
-			return hub.Invalid(hub.FieldError{Field: "secret", Message: err.Error()})
-		}
-		if *in.Secret == cur.Secret {
-			return hub.Invalid(hub.FieldError{Field: "secret", Message: "is the current secret; send a new one or none to have one generated"})
-		}
-		sec = *in.Secret
-	} else if sec, err = webhook.GenerateSecret(); err != nil {
-		return err
-	}
-	w, err := s.webhookStore().RotateWebhookSecret(c.UserContext(), cur.AccountID, cur.ID, sec, hub.TimeOf(time.Now().Add(SecretOverlap)))
+	w, err := s.endpointRules().Rotate(c.UserContext(), cur, in.Secret)
 	if err != nil {
 		return err
 	}
@@ -494,20 +303,11 @@ func (s *Server) testWebhook(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in, true); err != nil {
 		return err
 	}
-	typ := hub.EventCandidateCreated
-	if len(w.Events) > 0 {
-		typ = w.Events[0]
-	}
+	typ := endpoints.DefaultTestEvent(w)
 	if in.EventType != nil {
-		if !hub.ValidEventType(*in.EventType) {
-			return hub.Invalid(hub.FieldError{Field: "event_type", Message: "unknown event type; use one of " + strings.Join(hub.EventTypes, ", ")})
-		}
 		typ = *in.EventType
 	}
-	if s.dispatcher == nil {
-		return hub.Errorf(hub.EUnavailable, "webhook sending is not running on this hub")
-	}
-	d, err := s.dispatcher.SendTest(c.UserContext(), w, typ)
+	d, err := s.endpointRules().SendTest(c.UserContext(), w, typ)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/visage-jobs/visage-hub/hub"
+	"github.com/visage-jobs/visage-hub/hub/auth"
 	"github.com/visage-jobs/visage-hub/hub/config"
 	"github.com/visage-jobs/visage-hub/hub/httpapi"
 	"github.com/visage-jobs/visage-hub/hub/store"
@@ -41,10 +42,12 @@ func startLiveHub(t *testing.T) *liveHub {
 	base := "http://" + ln.Addr().String()
 	cfg := config.Default()
 	cfg.PublicURL = base
+	cfg.AllowPrivateTargets = loopbackOnly
 	if err := st.EnableAuthCache(context.Background(), store.AuthCacheOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Logger: quietLogger(), Secret: testSecret})
+	d := newDispatcher(t, st)
+	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Logger: quietLogger(), Secret: testSecret, Dispatcher: d})
 	done := make(chan error, 1)
 	go func() { done <- srv.App().Listener(ln) }()
 	t.Cleanup(func() {
@@ -53,7 +56,22 @@ func startLiveHub(t *testing.T) *liveHub {
 		}
 		<-done
 	})
-	return &liveHub{base: base, e: newEnvApp(t, st, srv.App())}
+	e := newEnvApp(t, st, srv.App())
+	e.d = d
+	e.runDispatcher()
+	return &liveHub{base: base, e: e}
+}
+
+// printedLink is the sign-in link exactly as `visage-hub login-link`
+// prints it (the same auth.Links code), for this hub's public URL.
+func (h *liveHub) printedLink(t *testing.T, role hub.Role) string {
+	t.Helper()
+	l := &auth.Links{Store: h.e.st, PublicURL: h.base, LinkTTL: time.Hour}
+	link, err := l.NewLink(context.Background(), h.e.acct.ID, role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link
 }
 
 // apiStatus calls /v1/me with key over the loopback network, as an
@@ -111,9 +129,14 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// screenshotDir is artifacts/screenshots at the repository root.
+// screenshotDir is $VISAGE_ARTIFACTS/screenshots, or artifacts/screenshots
+// at the repository root (ignored by git). Old screenshots are removed, so
+// the directory shows this run only.
 func screenshotDir(t *testing.T) string {
 	t.Helper()
+	if a := os.Getenv("VISAGE_ARTIFACTS"); a != "" {
+		return freshDir(t, filepath.Join(a, "screenshots"))
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
@@ -128,11 +151,21 @@ func screenshotDir(t *testing.T) string {
 		}
 		dir = parent
 	}
-	out := filepath.Join(dir, "artifacts", "screenshots")
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	return freshDir(t, filepath.Join(dir, "artifacts", "screenshots"))
+}
+
+func freshDir(t *testing.T, dir string) string {
+	t.Helper()
+	old, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return dir
 }
 
 // shoot saves full-page screenshots of the current page on a phone-sized
@@ -208,15 +241,16 @@ func bodyText(t *testing.T, ctx context.Context) string {
 }
 
 // TestBrowserEndToEnd walks the seed's "Setting It Up" steps in a real
-// browser: sign in with the link, create a key, copy it, use it, revoke it,
-// see the API refuse it, sign out.
+// browser: sign in with the printed link, create a key, copy it, use it,
+// revoke it, see the API refuse it, set up a webhook (browseWebhooks), sign
+// out, and look at the page as a member.
 func TestBrowserEndToEnd(t *testing.T) {
 	ctx := newBrowser(t)
 	h := startLiveHub(t)
 	dir := screenshotDir(t)
 	e := h.e
 
-	if st := visit(t, ctx, h.base+e.link(e.acct.ID, hub.RoleAdmin, time.Hour)); st != http.StatusOK || pathOf(t, ctx) != web.PathSettings {
+	if st := visit(t, ctx, h.printedLink(t, hub.RoleAdmin)); st != http.StatusOK || pathOf(t, ctx) != web.PathSettings {
 		t.Fatalf("sign-in link: status %d at %s", st, pathOf(t, ctx))
 	}
 	if !strings.Contains(bodyText(t, ctx), "No API keys yet — create one to connect Zapier, Make, n8n or your own code") {
@@ -225,7 +259,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if bg := evaluate[string](t, ctx, `getComputedStyle(document.querySelector('.logo')).backgroundColor`); bg != "rgb(67, 56, 202)" {
 		t.Fatalf("the stylesheet did not apply (logo background %q)", bg)
 	}
-	shoot(t, ctx, dir, "1-settings-empty")
+	shoot(t, ctx, dir, "01-settings-empty")
 
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#label"), "Zapier – new candidates")); err != nil {
 		t.Fatal(err)
@@ -256,7 +290,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 		t.Fatalf("copy status %q: %v", status, err)
 	}
 	t.Logf("copy button said: %s", status)
-	shoot(t, ctx, dir, "2-key-created")
+	shoot(t, ctx, dir, "02-key-created")
 
 	if st := h.apiStatus(t, key); st != http.StatusOK {
 		t.Fatalf("/v1/me with the new key: %d", st)
@@ -269,7 +303,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if !strings.Contains(text, "Zapier – new candidates") || strings.Contains(text, key) {
 		t.Fatalf("list after create: %s", text)
 	}
-	shoot(t, ctx, dir, "3-settings-one-key")
+	shoot(t, ctx, dir, "03-settings-one-key")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +317,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if st := click(t, ctx, `a[href$="/revoke"]`); st != http.StatusOK || !strings.HasSuffix(pathOf(t, ctx), "/revoke") {
 		t.Fatalf("revoke link: %d at %s", st, pathOf(t, ctx))
 	}
-	shoot(t, ctx, dir, "4-revoke-confirm")
+	shoot(t, ctx, dir, "04-revoke-confirm")
 	if st := h.apiStatus(t, key); st != http.StatusOK {
 		t.Fatalf("the confirmation page revoked the key: %d", st)
 	}
@@ -296,15 +330,17 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("details.revoked-list summary"))); err != nil {
 		t.Fatal(err)
 	}
-	shoot(t, ctx, dir, "5-settings-revoked")
+	shoot(t, ctx, dir, "05-settings-revoked")
 	if st := h.apiStatus(t, key); st != http.StatusUnauthorized {
 		t.Fatalf("/v1/me with the revoked key: %d, want 401", st)
 	}
 
+	hookID := browseWebhooks(t, ctx, h, dir)
+
 	if st := click(t, ctx, "form.signout button"); st != http.StatusOK || pathOf(t, ctx) != web.PathSignedOut {
 		t.Fatalf("sign out: %d at %s", st, pathOf(t, ctx))
 	}
-	shoot(t, ctx, dir, "6-signed-out")
+	shoot(t, ctx, dir, "14-signed-out")
 	// Keyboard: on a fresh page the first Tab lands on the skip link.
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
 		t.Fatal(err)
@@ -322,7 +358,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if st := visit(t, ctx, h.base+used); st != http.StatusUnauthorized {
 		t.Fatalf("used link: %d", st)
 	}
-	shoot(t, ctx, dir, "7-link-used")
+	shoot(t, ctx, dir, "15-link-used")
 
 	// A member's view of a busy account: the keys, no controls.
 	for i := 0; i < 6; i++ {
@@ -344,7 +380,16 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if n := evaluate[int](t, ctx, `document.querySelectorAll('a[href$="/revoke"], form.create').length`); n != 0 {
 		t.Fatalf("a member sees %d management controls", n)
 	}
-	shoot(t, ctx, dir, "8-member-view")
+	shoot(t, ctx, dir, "16-member-view")
+	visit(t, ctx, h.base+web.PathWebhooks+"/"+hookID)
+	if n := evaluate[int](t, ctx, `document.querySelectorAll('main form').length`); n != 0 {
+		t.Fatalf("a member sees %d forms on the webhook page", n)
+	}
+	shoot(t, ctx, dir, "17-member-webhook")
+	if st := visit(t, ctx, h.base+web.PathWebhooks+"/"+hookID+"/delete"); st != http.StatusForbidden {
+		t.Fatalf("a member opened the delete confirmation: %d", st)
+	}
+	shoot(t, ctx, dir, "18-member-forbidden")
 	if err := chromedp.Cancel(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		t.Logf("closing chromium: %v", err)
 	}

@@ -37,6 +37,9 @@ func TestSessionExpires(t *testing.T) {
 			t.Fatalf("Location %q", r.h.Get("Location"))
 		}
 		b.get(r.h.Get("Location")).status(http.StatusOK).html().contains("Your session has ended", "sign-ins last 1 minute")
+		b.get(web.PathWebhooks + "/" + hub.NewID(hub.PrefixWebhook)).signedOut()
+		b.get(web.PathDelivery + "/" + hub.NewID(hub.PrefixDelivery)).signedOut()
+		b.post(web.PathWebhooks, nil).signedOut()
 		b.post(web.PathLogout, nil).signedOut()
 	})
 }

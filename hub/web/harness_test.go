@@ -17,7 +17,9 @@ import (
 
 	"github.com/visage-jobs/visage-hub/hub"
 	"github.com/visage-jobs/visage-hub/hub/config"
+	"github.com/visage-jobs/visage-hub/hub/dispatch"
 	"github.com/visage-jobs/visage-hub/hub/httpapi"
+	"github.com/visage-jobs/visage-hub/hub/ssrf"
 	"github.com/visage-jobs/visage-hub/hub/store"
 	"github.com/visage-jobs/visage-hub/hub/store/pgtest"
 	"github.com/visage-jobs/visage-hub/hub/store/storetest"
@@ -40,17 +42,46 @@ type env struct {
 	st   *store.Store
 	app  *fiber.App
 	acct hub.Account
+	d    *dispatch.Dispatcher
+}
+
+// loopbackOnly is the test hub's SSRF policy: private targets are allowed
+// for loopback receivers only.
+const loopbackOnly = "127.0.0.0/8"
+
+// newDispatcher is a dispatcher for loopback receivers with a fast retry,
+// so a failed delivery is retried within the test.
+func newDispatcher(t *testing.T, st *store.Store) *dispatch.Dispatcher {
+	t.Helper()
+	pol, err := ssrf.ParsePolicy(loopbackOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dispatch.New(st, dispatch.Options{Policy: pol, Logger: quietLogger(), AttemptTimeout: 3 * time.Second,
+		Tick: 50 * time.Millisecond, Schedule: dispatch.Schedule{Delays: []time.Duration{10 * time.Millisecond}}})
 }
 
 func newEnv(t *testing.T, st *store.Store) *env {
 	t.Helper()
 	cfg := config.Default()
 	cfg.PublicURL = "http://hub.test"
+	cfg.AllowPrivateTargets = loopbackOnly
 	if err := st.EnableAuthCache(context.Background(), store.AuthCacheOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Logger: quietLogger(), Secret: testSecret})
-	return newEnvApp(t, st, srv.App())
+	d := newDispatcher(t, st)
+	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Logger: quietLogger(), Secret: testSecret, Dispatcher: d})
+	e := newEnvApp(t, st, srv.App())
+	e.d = d
+	return e
+}
+
+// runDispatcher sends queued deliveries until the test ends.
+func (e *env) runDispatcher() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.d.Run(ctx) }()
+	e.t.Cleanup(func() { cancel(); <-done })
 }
 
 func newEnvApp(t *testing.T, st *store.Store, app *fiber.App) *env {

@@ -19,6 +19,12 @@ func (p *Pages) settingsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
+	if err := p.listHooks(c, &d); err != nil {
+		return p.fail(c, err)
+	}
+	if c.Query("deleted") != "" {
+		d.Flash = "The webhook is deleted. Visage no longer sends events to it."
+	}
 	if id := c.Query("revoked"); id != "" {
 		for _, k := range d.Revoked {
 			if k.ID == id {
@@ -71,6 +77,9 @@ func (p *Pages) createKey(c *fiber.Ctx) error {
 			return p.fail(c, err)
 		}
 		d.Label, d.LabelError = label, msg
+		if err := p.listHooks(c, &d); err != nil {
+			return p.fail(c, err)
+		}
 		return p.render(c, fiber.StatusUnprocessableEntity, "settings", d)
 	}
 	k, plain, err := hub.NewAPIKey(v.account.ID, label, v.sess.Subject)

@@ -41,6 +41,28 @@ type pageData struct {
 	NewKey string
 	Key    hub.APIKey
 
+	// Webhooks: the list on the settings page and one endpoint's page.
+	Hooks           []hub.Webhook
+	MoreHooks       bool
+	HookForm        hookForm
+	Hook            hub.Webhook
+	EventOpts       []eventOption
+	Jobs            []hub.Job
+	TestEvent       string
+	Test            *hub.Delivery
+	Validated       bool
+	Secret          string
+	SecretError     string
+	Rotated         bool
+	PrevSecretUntil hub.Time
+
+	// Delivery logs and one delivery.
+	Log               []logRow
+	LogMore, Paged    bool
+	Filter            logFilter
+	NextURL, FirstURL string
+	Delivery          hub.Delivery
+
 	// Message pages (signed out, errors).
 	Heading, Message      string
 	ActionURL, ActionText string
@@ -100,6 +122,33 @@ var funcs = template.FuncMap{
 	"keyTable": func(keys []hub.APIKey, admin bool, caption string) keyTable { return keyTable{keys, admin, caption} },
 	"keyName":  keyName,
 	"actor":    actor,
+	"headers":  sortedHeaders,
+	"list":     func(s ...string) []string { return s },
+	"eventLabel": func(t string) string {
+		if t == hub.EventValidation {
+			return "Validation"
+		}
+		for _, o := range eventOptions(nil) {
+			if o.Type == t {
+				return o.Label
+			}
+		}
+		return t
+	},
+	"statusText": func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
+	"excerpt": func(s string) string {
+		if r := []rune(s); len(r) > 600 {
+			return string(r[:600]) + "…"
+		}
+		return s
+	},
+	"deref": func(p *int) int { return *p },
+	"lastAttempt": func(d hub.Delivery) *hub.Attempt {
+		if len(d.Attempts) == 0 {
+			return nil
+		}
+		return &d.Attempts[len(d.Attempts)-1]
+	},
 }
 
 // actor names who created a key in words an admin knows.
@@ -154,9 +203,9 @@ func when(t hub.Time) template.HTML {
 var pages = parsePages()
 
 func parsePages() map[string]*template.Template {
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/partials_hooks.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"settings", "created", "revoke", "message"} {
+	for _, name := range []string{"settings", "created", "revoke", "message", "webhook", "deliveries", "delivery", "delete"} {
 		t := template.Must(base.Clone())
 		out[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}

@@ -139,7 +139,7 @@ func (p *Pages) admin(next fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if !viewerOf(c).isAdmin() {
 			return p.message(c, fiber.StatusForbidden, "Only account admins can do this",
-				"You are signed in as a member: you can see the API keys, but creating and revoking them needs an account admin.",
+				"You are signed in as a member: you can see the API keys, webhooks and delivery logs, but changing them needs an account admin.",
 				PathSettings, "Back to settings")
 		}
 		return next(c)

@@ -1,5 +1,6 @@
 // Settings page enhancements. Everything works without this file; it only
-// adds a Copy button next to a newly created key.
+// adds Copy buttons next to a new key or a revealed secret, and says
+// "Sending…" while a form waits for a webhook endpoint to answer.
 (function () {
   'use strict';
 
@@ -29,6 +30,18 @@
   }
 
   document.querySelectorAll('[data-copy]').forEach(setup);
+
+  // Forms that send a request to the endpoint (validation, test event)
+  // wait for its answer; say so, and keep the button from being pressed
+  // twice.
+  document.querySelectorAll('form[data-sending]').forEach(function (form) {
+    form.addEventListener('submit', function () {
+      var status = form.querySelector('.sending') || (form.parentElement && form.parentElement.querySelector('.sending'));
+      if (status) { status.textContent = form.getAttribute('data-sending'); }
+      var button = form.querySelector('button[type=submit]');
+      if (button) { setTimeout(function () { button.disabled = true; }, 0); }
+    });
+  });
   document.querySelectorAll('input[data-select]').forEach(function (f) {
     f.addEventListener('focus', function () { f.select(); });
   });
