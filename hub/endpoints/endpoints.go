@@ -78,7 +78,9 @@ type Input struct {
 	Secret      *string
 }
 
-func (m *Manager) policy() (ssrf.Policy, error) {
+// TargetPolicy is the operator's outbound policy (VISAGE_ALLOW_PRIVATE_TARGETS)
+// parsed; webhooks, REST hooks and connector downloads all obey this one.
+func (m *Manager) TargetPolicy() (ssrf.Policy, error) {
 	p, err := ssrf.ParsePolicy(m.Policy)
 	if err != nil {
 		return ssrf.Policy{}, &hub.Error{Code: hub.EInternal, Message: "the hub's VISAGE_ALLOW_PRIVATE_TARGETS is invalid", Err: err}
@@ -93,7 +95,7 @@ func (m *Manager) Check(ctx context.Context, accountID string, in Input, w *hub.
 	var errs []hub.FieldError
 	if in.URL != nil {
 		u := strings.TrimSpace(*in.URL)
-		pol, err := m.policy()
+		pol, err := m.TargetPolicy()
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ type actionBackend struct {
 // invalid policy is reported by every action and search rather than
 // failing the whole server, like webhook creation does.
 func (s *Server) actionBackend() (actions.Backend, error) {
-	pol, err := s.policy()
+	pol, err := s.endpointRules().TargetPolicy()
 	if err != nil {
 		return nil, err
 	}

@@ -99,7 +99,7 @@ func (s *Server) subscribeHook(c *fiber.Ctx) error {
 	// The webhook rules apply as they are (https only unless the operator
 	// allows private targets, SSRF ranges, the job must be the account's),
 	// reported under the hook body's field names.
-	if err := s.checkWebhookInput(c, check, false, &w); err != nil {
+	if err := s.endpointRules().Check(c.UserContext(), w.AccountID, check.rules(), &w); err != nil {
 		fields := hub.ErrorFields(err)
 		if len(fields) == 0 {
 			return err
