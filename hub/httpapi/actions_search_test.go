@@ -112,6 +112,7 @@ func TestFindJob(t *testing.T) {
 		a := mk(e.acct.ID, "Backend Engineer", "greenhouse-1", hub.JobOpen)
 		b := mk(e.acct.ID, "backend ENGINEER", "", hub.JobClosed)
 		mk(e.acct.ID, "Backend Engineer II", "greenhouse-2", hub.JobOpen)
+		accented := mk(e.acct.ID, "Ingénieur Logiciel", "", hub.JobOpen)
 		otherAcct, _ := e.candOther()
 		mk(otherAcct, "Backend Engineer", "greenhouse-1", hub.JobOpen)
 
@@ -124,6 +125,7 @@ func TestFindJob(t *testing.T) {
 			{"whole title ignoring case, newest first", url.Values{"title": {"BACKEND engineer"}}, []string{b, a}},
 			{"title and status", url.Values{"title": {"Backend Engineer"}, "status": {"closed"}}, []string{b}},
 			{"external id and title", url.Values{"external_id": {"greenhouse-1"}, "title": {"Backend Engineer II"}}, []string{}},
+			{"case folded beyond ASCII", url.Values{"title": {"INGÉNIEUR LOGICIEL"}}, []string{accented}},
 			{"part of a title does not match", url.Values{"title": {"Backend"}}, []string{}},
 			{"unknown external id", url.Values{"external_id": {"nope"}}, []string{}},
 		} {
@@ -133,6 +135,15 @@ func TestFindJob(t *testing.T) {
 				}
 			})
 		}
+		t.Run("a renamed job is found by its new title only", func(t *testing.T) {
+			e.do("POST", "/v1/actions/update_job", key, `{"job_id":"`+accented+`","title":"Développeuse Go"}`).status(http.StatusOK)
+			if got := e.search(key, "find_job", url.Values{"title": {"DÉVELOPPEUSE go"}}, "job"); !slices.Equal(got, []string{accented}) {
+				t.Fatalf("new title found %v", got)
+			}
+			if got := e.search(key, "find_job", url.Values{"title": {"Ingénieur Logiciel"}}, "job"); len(got) != 0 {
+				t.Fatalf("old title found %v", got)
+			}
+		})
 		t.Run("at most 100 results", func(t *testing.T) {
 			for i := range 101 {
 				mk(e.acct.ID, "Recruiter", fmt.Sprintf("bulk-%d", i), hub.JobOpen)
