@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/visage-jobs/visage-hub/hub"
+	"github.com/visage-jobs/visage-hub/hub/resume"
 	"github.com/visage-jobs/visage-hub/schemas"
 )
 
@@ -69,6 +71,22 @@ func TestFindCandidate(t *testing.T) {
 				}
 			})
 		}
+		t.Run("matches carry a signed resume link", func(t *testing.T) {
+			pdf := resume.GeneratePDF("Amara", []string{"CV"})
+			if _, err := e.st.PutResume(t.Context(), e.acct.ID, hub.Resume{CandidateID: newer, Filename: "cv.pdf",
+				ContentType: "application/pdf", Data: pdf}); err != nil {
+				t.Fatal(err)
+			}
+			var found []hub.Candidate
+			e.do("GET", "/v1/searches/find_candidate?email=amara@example.com", key, "").status(http.StatusOK).decode(&found)
+			if len(found) != 2 || found[0].Resume == nil || found[0].Resume.URL == "" {
+				t.Fatalf("found %+v, want the newer candidate first with a resume link", found)
+			}
+			file := e.fetch(linkPath(t, found[0].Resume.URL), "").status(http.StatusOK)
+			if !bytes.Equal(file.body, pdf) {
+				t.Fatal("the link does not serve the resume")
+			}
+		})
 		t.Run("no match is an empty array", func(t *testing.T) {
 			r := e.do("GET", "/v1/searches/find_candidate?email=nobody@example.com", key, "").status(http.StatusOK)
 			if string(r.body) != "[]" {
