@@ -24,7 +24,7 @@ type JobFilter struct {
 	Status     string
 	ExternalID string
 	// Title matches the whole title ignoring case (see titleKey),
-	// answered from the jobs_account_title index.
+	// answered from the jobs_account_title_key index.
 	Title        string
 	CreatedAfter time.Time
 	UpdatedAfter time.Time
