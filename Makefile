@@ -4,7 +4,7 @@ BIN     ?= bin/visage-hub
 PKGS    := ./...
 BENCHTIME ?= 5s
 
-.PHONY: run build test test-go test-zapier lint bench clean docs-renderer
+.PHONY: run build test test-go test-zapier node-deps lint bench clean docs-renderer
 
 ## run: start a hub on 127.0.0.1:8080 with SQLite in ./data (no setup needed)
 run:
@@ -14,8 +14,20 @@ run:
 build:
 	$(GO) build -o $(BIN) ./cmd/visage-hub
 
-## test: lint, then every test on SQLite and a throwaway PostgreSQL
-test: lint test-go test-zapier
+# NODE_DIRS are the npm packages the tests run (platform validators and the
+# Zapier app). Each is installed from its lock file when missing or stale, so
+# `make test` works on a fresh checkout with only Go, Node and npm present.
+NODE_DIRS := schemas/platform/zapier-check schemas/platform/n8n-check integrations/zapier
+NODE_STAMPS := $(addsuffix /node_modules/.package-lock.json,$(NODE_DIRS))
+
+%/node_modules/.package-lock.json: %/package-lock.json
+	npm ci --prefix $* --no-audit --no-fund
+
+## node-deps: install the npm packages the tests need (from their lock files)
+node-deps: $(NODE_STAMPS)
+
+## test: lint, then every test on SQLite and a throwaway PostgreSQL, then the platform packages
+test: lint node-deps test-go test-zapier
 
 test-go:
 	$(GO) test -count=1 -timeout 20m $(PKGS)
