@@ -44,7 +44,11 @@ type hookView struct {
 	Event     string      `json:"event"`
 	Filters   hookFilters `json:"filters"`
 	Secret    string      `json:"secret,omitempty"`
-	CreatedAt hub.Time    `json:"created_at"`
+	// Status tells a platform's "does my hook still exist" check (n8n's
+	// checkExists) that the hub stopped delivering to it.
+	Status       hub.WebhookStatus `json:"status"`
+	StatusReason *string           `json:"status_reason"`
+	CreatedAt    hub.Time          `json:"created_at"`
 }
 
 // hookFilters are a hook's extra conditions; only job_id exists so far.
@@ -53,7 +57,8 @@ type hookFilters struct {
 }
 
 func viewHook(w hub.Webhook) hookView {
-	v := hookView{ID: w.ID, TargetURL: w.URL, Filters: hookFilters{JobID: w.JobID}, CreatedAt: w.CreatedAt}
+	v := hookView{ID: w.ID, TargetURL: w.URL, Filters: hookFilters{JobID: w.JobID}, CreatedAt: w.CreatedAt,
+		Status: w.Status, StatusReason: w.StatusReason}
 	if len(w.Events) > 0 {
 		v.Event = w.Events[0]
 	}

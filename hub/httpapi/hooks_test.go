@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -21,6 +22,7 @@ type hookBody struct {
 	Event     string            `json:"event"`
 	Filters   map[string]string `json:"filters"`
 	Secret    string            `json:"secret"`
+	Status    string            `json:"status"`
 	CreatedAt string            `json:"created_at"`
 }
 
@@ -68,6 +70,33 @@ func TestHookLifecycle(t *testing.T) {
 			if n := len(rc.requests()); n != 0 {
 				t.Fatalf("%d requests sent on subscribe", n)
 			}
+		})
+		t.Run("its status says whether the hub still delivers to it", func(t *testing.T) {
+			if h.Status != string(hub.WebhookActive) {
+				t.Fatalf("new hook status %q, want active", h.Status)
+			}
+			other := e.hkSubscribe(key, `{"target_url":"`+rc.url()+`","event":"job.created"}`)
+			reason := "every attempt failed for 5 days"
+			_, err := e.st.UpdateWebhook(context.Background(), e.acct.ID, other.ID, func(w *hub.Webhook) error {
+				w.Status, w.StatusReason = hub.WebhookDisabled, &reason
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got struct {
+				Status       string  `json:"status"`
+				StatusReason *string `json:"status_reason"`
+			}
+			r := e.do("GET", "/v1/hooks/"+other.ID, key, "").status(http.StatusOK)
+			r.decode(&got)
+			if got.Status != "disabled" || got.StatusReason == nil || *got.StatusReason != reason {
+				t.Fatalf("disabled hook reads %s", r.body)
+			}
+			if err := schemas.Validate("hook", r.body); err != nil {
+				t.Fatalf("%s: %v", r.body, err)
+			}
+			e.do("DELETE", "/v1/hooks/"+other.ID, key, "").status(http.StatusNoContent)
 		})
 		t.Run("listed and read without the secret", func(t *testing.T) {
 			one := e.do("GET", "/v1/hooks/"+h.ID, key, "").status(http.StatusOK)
