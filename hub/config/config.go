@@ -108,8 +108,8 @@ var settings = []setting{
 	{"delivery-retention", "VISAGE_DELIVERY_RETENTION", "720h", "how long deliveries and their attempt logs are kept", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Retention })},
 	{"dispatch-lease", "VISAGE_DISPATCH_LEASE", "2m", "how long a dispatcher owns a claimed delivery; must exceed the webhook timeout", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Lease })},
 	{"dispatch-batch", "VISAGE_DISPATCH_BATCH", "100", "events fanned out, deliveries claimed and attempts recorded per database transaction", false, integer(func(c *Config) *int { return &c.Webhooks.Batch })},
-	{"dispatch-concurrency", "VISAGE_DISPATCH_CONCURRENCY", "64", "delivery attempts in flight at once per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.Concurrency })},
-	{"webhook-endpoint-concurrency", "VISAGE_WEBHOOK_ENDPOINT_CONCURRENCY", "4", "delivery attempts in flight at once to one endpoint, per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.PerEndpoint })},
+	{"dispatch-concurrency", "VISAGE_DISPATCH_CONCURRENCY", "256", "delivery attempts in flight at once per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.Concurrency })},
+	{"webhook-endpoint-concurrency", "VISAGE_WEBHOOK_ENDPOINT_CONCURRENCY", "16", "delivery attempts in flight at once to one endpoint, per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.PerEndpoint })},
 	{"dispatch-poll", "VISAGE_DISPATCH_POLL", "5s", "the dispatcher's safety-net poll, which also recovers expired leases", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Poll })},
 }
 

@@ -47,10 +47,11 @@ type Options struct {
 	// BatchSize is the most events fanned out, deliveries claimed or
 	// attempts recorded per transaction [100].
 	BatchSize int
-	// MaxInFlight is the most attempts running at once [64].
+	// MaxInFlight is the most attempts running at once [256].
 	MaxInFlight int
 	// PerEndpoint is the most attempts running at once to one endpoint, so
-	// a slow endpoint can take only a few workers [4].
+	// a slow endpoint can take only a few workers, yet a healthy one with a
+	// real network's latency still gets hundreds of deliveries a second [16].
 	PerEndpoint int
 	// Tick is the safety-net poll, which also recovers expired leases and
 	// refreshes the queue metrics [5 s].
@@ -98,10 +99,10 @@ func (o Options) withDefaults() Options {
 		o.BatchSize = 100
 	}
 	if o.MaxInFlight <= 0 {
-		o.MaxInFlight = 64
+		o.MaxInFlight = 256
 	}
 	if o.PerEndpoint <= 0 {
-		o.PerEndpoint = 4
+		o.PerEndpoint = 16
 	}
 	if o.Tick <= 0 {
 		o.Tick = 5 * time.Second
@@ -139,14 +140,16 @@ type Dispatcher struct {
 	log     *slog.Logger
 	metrics *metrics
 
-	wake    chan struct{}
+	wake    chan struct{} // events may be waiting to be fanned out
+	ready   chan struct{} // deliveries may be due, or slots were freed
 	results chan store.AttemptRecord
 	running sync.WaitGroup // attempts in flight
 
 	mu      sync.Mutex
 	inUse   int
 	perEP   map[string]int
-	soonest time.Time // earliest retry this process scheduled
+	paused  map[string]int // endpoints with a 410 not yet recorded, and how many
+	soonest time.Time      // earliest retry this process scheduled
 }
 
 // New builds a dispatcher on a store.
@@ -157,8 +160,10 @@ func New(st *store.Store, o Options) *Dispatcher {
 		sender:  &Sender{Client: o.Client, Timeout: o.AttemptTimeout},
 		metrics: newMetrics(o.Registerer),
 		wake:    make(chan struct{}, 1),
+		ready:   make(chan struct{}, 1),
 		results: make(chan store.AttemptRecord, 4*o.MaxInFlight),
 		perEP:   map[string]int{},
+		paused:  map[string]int{},
 	}
 }
 
@@ -166,11 +171,21 @@ func New(st *store.Store, o Options) *Dispatcher {
 func (d *Dispatcher) Owner() string { return d.o.Owner }
 
 // Notify wakes the dispatcher to fan out and send at once. Call it after a
-// transaction that wrote events commits; it never blocks, and calls made
-// while the dispatcher is busy fold into one.
+// transaction that wrote events commits, or that made deliveries due again
+// (an endpoint enabled, a delivery retried); it never blocks, and calls
+// made while the dispatcher is busy fold into one.
 func (d *Dispatcher) Notify() {
 	select {
 	case d.wake <- struct{}{}:
+	default:
+	}
+	d.kick()
+}
+
+// kick wakes the claim loop only: slots were freed or deliveries made.
+func (d *Dispatcher) kick() {
+	select {
+	case d.ready <- struct{}{}:
 	default:
 	}
 }
@@ -179,6 +194,10 @@ func (d *Dispatcher) Notify() {
 // flight finish (each is bounded by AttemptTimeout), records them and
 // returns. Their requests are not cancelled with ctx: an attempt cut off
 // halfway would be sent again by whoever takes the delivery next.
+//
+// Fanning out and claiming run on two goroutines, so the transactions of
+// one never wait for the other's: under load the claim loop keeps the
+// slots full while new events are turned into deliveries beside it.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	writerDone := make(chan struct{})
 	go d.writeLoop(writerDone)
@@ -192,23 +211,38 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		go d.listen(ctx)
 	}
 	d.log.Info("dispatcher started", "max_in_flight", d.o.MaxInFlight, "per_endpoint", d.o.PerEndpoint)
+	fanDone := make(chan struct{})
+	go d.fanLoop(ctx, fanDone)
 	for ctx.Err() == nil {
-		d.fanOut(ctx)
 		d.claim(ctx)
 		timer := time.NewTimer(d.nextWait())
 		select {
 		case <-ctx.Done():
-		case <-d.wake:
+		case <-d.ready:
 		case <-timer.C:
 		}
 		timer.Stop()
 	}
+	<-fanDone
 	stopCron()
 	d.running.Wait()
 	close(d.results)
 	<-writerDone
 	d.log.Info("dispatcher stopped")
 	return nil
+}
+
+// fanLoop fans out events whenever Notify (a commit, the LISTEN
+// notification or the tick) says there may be some.
+func (d *Dispatcher) fanLoop(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
+	for ctx.Err() == nil {
+		d.fanOut(ctx)
+		select {
+		case <-ctx.Done():
+		case <-d.wake:
+		}
+	}
 }
 
 // nextWait is how long the loop may sleep: until the earliest retry this
@@ -241,6 +275,7 @@ func (d *Dispatcher) fanOut(ctx context.Context) {
 		}
 		if made > 0 {
 			d.metrics.fannedOut.Add(float64(made))
+			d.kick()
 		}
 		if n < d.o.BatchSize {
 			return
@@ -277,6 +312,7 @@ func (d *Dispatcher) claim(ctx context.Context) {
 			}
 			return
 		}
+		d.releaseUnclaimed(reserved, tasks)
 		for _, t := range tasks {
 			d.running.Add(1)
 			go d.process(t)
@@ -284,6 +320,25 @@ func (d *Dispatcher) claim(ctx context.Context) {
 		if len(tasks) == 0 {
 			return
 		}
+	}
+}
+
+// releaseUnclaimed frees the slots reserved for deliveries the claim chose
+// but could not lease (another dispatcher took them meanwhile).
+func (d *Dispatcher) releaseUnclaimed(reserved []string, tasks []store.Task) {
+	if len(reserved) == len(tasks) {
+		return
+	}
+	got := map[string]int{}
+	for _, t := range tasks {
+		got[t.Delivery.EndpointID]++
+	}
+	for _, ep := range reserved {
+		if got[ep] > 0 {
+			got[ep]--
+			continue
+		}
+		d.release(ep)
 	}
 }
 
@@ -297,13 +352,18 @@ func (d *Dispatcher) capacity() (int, []string) {
 			busy = append(busy, ep)
 		}
 	}
+	for ep := range d.paused {
+		if d.perEP[ep] < d.o.PerEndpoint && len(busy) < 500 {
+			busy = append(busy, ep)
+		}
+	}
 	return d.o.MaxInFlight - d.inUse, busy
 }
 
 func (d *Dispatcher) reserve(ep string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.inUse >= d.o.MaxInFlight || d.perEP[ep] >= d.o.PerEndpoint {
+	if d.inUse >= d.o.MaxInFlight || d.perEP[ep] >= d.o.PerEndpoint || d.paused[ep] > 0 {
 		return false
 	}
 	d.inUse++
@@ -318,7 +378,25 @@ func (d *Dispatcher) release(ep string) {
 		delete(d.perEP, ep)
 	}
 	d.mu.Unlock()
-	d.Notify()
+	d.kick()
+}
+
+// pause frees an endpoint's slot but takes no more deliveries to it until
+// unpause: its 410 is on its way to the database.
+func (d *Dispatcher) pause(ep string) {
+	d.mu.Lock()
+	d.paused[ep]++
+	d.mu.Unlock()
+	d.release(ep)
+}
+
+func (d *Dispatcher) unpause(ep string) {
+	d.mu.Lock()
+	if d.paused[ep]--; d.paused[ep] <= 0 {
+		delete(d.paused, ep)
+	}
+	d.mu.Unlock()
+	d.kick()
 }
 
 // retryAt notes a retry this process scheduled, so the loop wakes for it.
@@ -328,4 +406,5 @@ func (d *Dispatcher) retryAt(t time.Time) {
 		d.soonest = t
 	}
 	d.mu.Unlock()
+	d.kick() // the loop may be asleep until later than t
 }

@@ -10,13 +10,22 @@ import (
 	"github.com/visage-jobs/visage-hub/hub/store"
 )
 
-// process sends one claimed delivery and hands the result to the writer,
-// which frees the endpoint's slot once the result is written: until then
-// the endpoint's state (a 410 disabling it, say) is not yet visible to the
-// next claim.
+// process sends one claimed delivery and hands the result to the writer.
+// The endpoint's slot is freed as soon as the response is in, so the next
+// delivery to it can go out while this one's record waits for its batch's
+// commit (the lease keeps the delivery itself from being claimed again).
+// A 410 is the exception: it pauses the endpoint in this process until the
+// writer has recorded it disabled, so no more deliveries are sent to a
+// receiver that asked us to stop.
 func (d *Dispatcher) process(t store.Task) {
 	defer d.running.Done()
-	d.results <- d.attempt(context.Background(), t)
+	rec := d.attempt(context.Background(), t)
+	if rec.Outcome == store.OutcomeGone {
+		d.pause(rec.EndpointID)
+	} else {
+		d.release(rec.EndpointID)
+	}
+	d.results <- rec
 }
 
 // attempt sends the delivery once and decides what happens next: success,
@@ -105,7 +114,9 @@ func (d *Dispatcher) record(batch []store.AttemptRecord) {
 		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
 	}
 	for _, r := range batch {
-		d.release(r.EndpointID)
+		if r.Outcome == store.OutcomeGone {
+			d.unpause(r.EndpointID)
+		}
 	}
 	if err != nil {
 		d.log.Error("record attempts", "err", err, "attempts", len(batch))

@@ -174,49 +174,79 @@ type taskRow struct {
 // ClaimDeliveries leases due deliveries of active endpoints to r.Owner until
 // r.Now+r.Lease and returns them. A lease that expired (its dispatcher
 // crashed or hung) is claimable again, which is how lease recovery works.
+//
+// It reads the due deliveries first without locking them (the partial
+// index deliveries_due, nothing joined), lets r.Take choose, and locks only
+// the chosen ones, skipping any another dispatcher is claiming at this
+// moment and re-checking their leases, so a claim writes no more row locks
+// than deliveries it takes. The caller frees the slots it reserved in Take
+// for endpoints of deliveries that were chosen but not returned.
 func (s *Store) ClaimDeliveries(ctx context.Context, r ClaimRequest) ([]Task, error) {
 	var tasks []Task
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		now := hub.TimeOf(r.Now)
-		query := `SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.test, d.attempts,
-			d.next_attempt_at, d.created_at, d.updated_at, d.payload, e.type AS ev_type, e.data AS ev_data,
-			e.previous_status AS ev_prev, e.created_at AS ev_created, w.kind, w.url, w.secret, w.previous_secret,
-			w.previous_expires_at
-			FROM deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN events e ON e.id = d.event_id
-			WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?
-			AND (d.lease_until IS NULL OR d.lease_until < ?) AND w.status = 'active'`
+		due := `SELECT id, endpoint_id FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ?
+			AND (lease_until IS NULL OR lease_until < ?)
+			AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE status = 'active')`
 		args := []any{now, now}
 		if len(r.Exclude) > 0 {
-			query += ` AND d.endpoint_id NOT IN (` + placeholders(len(r.Exclude)) + `)`
+			due += ` AND endpoint_id NOT IN (` + placeholders(len(r.Exclude)) + `)`
 			for _, id := range r.Exclude {
 				args = append(args, id)
 			}
 		}
-		query += ` ORDER BY d.next_attempt_at LIMIT ?` + s.skipLocked("d")
+		due += ` ORDER BY next_attempt_at LIMIT ?`
 		args = append(args, r.Limit*4)
-		var rows []taskRow
-		if err := tx.SelectContext(ctx, &rows, s.q(query), args...); err != nil {
-			return fmt.Errorf("claim deliveries: %w", err)
+		var candidates []struct {
+			ID         string `db:"id"`
+			EndpointID string `db:"endpoint_id"`
 		}
-		var ids []any
-		for _, row := range rows {
-			if len(ids) == r.Limit {
+		if err := tx.SelectContext(ctx, &candidates, s.q(due), args...); err != nil {
+			return fmt.Errorf("find due deliveries: %w", err)
+		}
+		var chosen []any
+		for _, c := range candidates {
+			if len(chosen) == r.Limit {
 				break
 			}
-			if r.Take != nil && !r.Take(row.EndpointID) {
+			if r.Take != nil && !r.Take(c.EndpointID) {
 				continue
 			}
-			ids = append(ids, row.ID)
-			tasks = append(tasks, row.task())
+			chosen = append(chosen, c.ID)
 		}
-		if len(ids) == 0 {
+		if len(chosen) == 0 {
 			return nil
 		}
+		// Lock the chosen rows that are still free (skipping any another
+		// dispatcher's claim holds right now) and lease them in one go.
 		until := hub.TimeOf(r.Now.Add(r.Lease))
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (`+placeholders(len(ids))+`)`),
-			append([]any{r.Owner, until}, ids...)...)
+		var leased []string
+		err := tx.SelectContext(ctx, &leased, s.q(`UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (
+			SELECT id FROM deliveries WHERE id IN (`+placeholders(len(chosen))+`)
+			AND status IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until < ?)`+s.skipLocked("")+`)
+			RETURNING id`), append(append([]any{r.Owner, until}, chosen...), now)...)
 		if err != nil {
 			return fmt.Errorf("lease deliveries: %w", err)
+		}
+		if len(leased) == 0 {
+			return nil
+		}
+		ids := make([]any, len(leased))
+		for i, id := range leased {
+			ids[i] = id
+		}
+		var rows []taskRow
+		err = tx.SelectContext(ctx, &rows, s.q(`SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.test,
+			d.attempts, d.next_attempt_at, d.created_at, d.updated_at, d.payload, e.type AS ev_type, e.data AS ev_data,
+			e.previous_status AS ev_prev, e.created_at AS ev_created, w.kind, w.url, w.secret, w.previous_secret,
+			w.previous_expires_at
+			FROM deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN events e ON e.id = d.event_id
+			WHERE d.id IN (`+placeholders(len(ids))+`) ORDER BY d.next_attempt_at`), ids...)
+		if err != nil {
+			return fmt.Errorf("load claimed deliveries: %w", err)
+		}
+		for _, row := range rows {
+			tasks = append(tasks, row.task())
 		}
 		return nil
 	})
