@@ -82,6 +82,15 @@ func TestDeliversSignedEventsToSubscribers(t *testing.T) {
 			if a.Attempt != 1 || *a.ResponseStatus != 200 || a.RequestHeaders["Webhook-Signature"] == "" || a.Error != nil || !a.NextAttemptAt.IsZero() {
 				t.Fatalf("attempt %+v", a)
 			}
+			var sent []byte
+			for _, h := range gotAll {
+				if h.ID == evs[0].ID {
+					sent = h.Body
+				}
+			}
+			if a.RequestBody != string(sent) || len(sent) == 0 {
+				t.Fatalf("logged request body %q, sent %q", a.RequestBody, sent)
+			}
 		})
 		t.Run("nothing else arrives", func(t *testing.T) {
 			var n int

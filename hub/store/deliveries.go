@@ -65,14 +65,20 @@ func (s *Store) ListDeliveries(ctx context.Context, accountID, endpointID string
 // GetDelivery returns one of an account's deliveries with every attempt,
 // oldest first.
 func (s *Store) GetDelivery(ctx context.Context, accountID, id string) (hub.Delivery, error) {
-	var d hub.Delivery
-	err := s.db.GetContext(ctx, &d, s.q(`SELECT `+deliveryColumns+` FROM deliveries WHERE account_id = ? AND id = ?`), accountID, id)
+	var row taskRow
+	err := s.db.GetContext(ctx, &row, s.q(taskQuery+` WHERE d.account_id = ? AND d.id = ?`), accountID, id)
 	if err != nil {
 		return hub.Delivery{}, notFound(err, "delivery")
 	}
-	d.SetEndpoint(d.EndpointID)
-	d.Attempts, err = s.attempts(ctx, s.db, id)
-	return d, err
+	t := row.task() // the body, built exactly as the dispatcher sends it
+	d := t.Delivery
+	if d.Attempts, err = s.attempts(ctx, s.db, id); err != nil {
+		return hub.Delivery{}, err
+	}
+	for i := range d.Attempts {
+		d.Attempts[i].RequestBody = string(t.Body)
+	}
+	return d, nil
 }
 
 // attemptRow is an attempt as stored: the header maps are JSON text.

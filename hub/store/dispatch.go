@@ -157,6 +157,14 @@ type ClaimRequest struct {
 	Take func(endpointID string) bool
 }
 
+// taskQuery reads deliveries with what sending them takes: the endpoint's
+// URL and secrets and the event the body is built from.
+const taskQuery = `SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.test,
+	d.attempts, d.next_attempt_at, d.created_at, d.updated_at, d.payload, e.type AS ev_type, e.data AS ev_data,
+	e.previous_status AS ev_prev, e.created_at AS ev_created, w.kind, w.url, w.secret, w.previous_secret,
+	w.previous_expires_at
+	FROM deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN events e ON e.id = d.event_id`
+
 type taskRow struct {
 	hub.Delivery
 	Payload     *string  `db:"payload"`
@@ -236,12 +244,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, r ClaimRequest) ([]Task, er
 			ids[i] = id
 		}
 		var rows []taskRow
-		err = tx.SelectContext(ctx, &rows, s.q(`SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.test,
-			d.attempts, d.next_attempt_at, d.created_at, d.updated_at, d.payload, e.type AS ev_type, e.data AS ev_data,
-			e.previous_status AS ev_prev, e.created_at AS ev_created, w.kind, w.url, w.secret, w.previous_secret,
-			w.previous_expires_at
-			FROM deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN events e ON e.id = d.event_id
-			WHERE d.id IN (`+placeholders(len(ids))+`) ORDER BY d.next_attempt_at`), ids...)
+		err = tx.SelectContext(ctx, &rows, s.q(taskQuery+` WHERE d.id IN (`+placeholders(len(ids))+`) ORDER BY d.next_attempt_at`), ids...)
 		if err != nil {
 			return fmt.Errorf("load claimed deliveries: %w", err)
 		}
