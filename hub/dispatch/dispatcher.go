@@ -371,9 +371,19 @@ func (d *Dispatcher) reserve(ep string) bool {
 	return true
 }
 
+// release gives back both halves of a reserved slot, for a delivery that
+// was reserved but not sent.
 func (d *Dispatcher) release(ep string) {
+	d.endpointDone(ep)
+	d.recorded(1)
+}
+
+// endpointDone frees the endpoint's share of a slot: the attempt's
+// response is in, so the endpoint may get another request. The global
+// share stays taken until the attempt is recorded, which bounds the
+// attempts sent but not yet written (resent after a crash) to MaxInFlight.
+func (d *Dispatcher) endpointDone(ep string) {
 	d.mu.Lock()
-	d.inUse--
 	if d.perEP[ep]--; d.perEP[ep] <= 0 {
 		delete(d.perEP, ep)
 	}
@@ -381,13 +391,22 @@ func (d *Dispatcher) release(ep string) {
 	d.kick()
 }
 
-// pause frees an endpoint's slot but takes no more deliveries to it until
-// unpause: its 410 is on its way to the database.
+// recorded frees the global share of n slots once their attempts are
+// written (or given up on).
+func (d *Dispatcher) recorded(n int) {
+	d.mu.Lock()
+	d.inUse -= n
+	d.mu.Unlock()
+	d.kick()
+}
+
+// pause frees an endpoint's share of a slot but takes no more deliveries
+// to it until unpause: its 410 is on its way to the database.
 func (d *Dispatcher) pause(ep string) {
 	d.mu.Lock()
 	d.paused[ep]++
 	d.mu.Unlock()
-	d.release(ep)
+	d.endpointDone(ep)
 }
 
 func (d *Dispatcher) unpause(ep string) {

@@ -11,9 +11,10 @@ import (
 )
 
 // process sends one claimed delivery and hands the result to the writer.
-// The endpoint's slot is freed as soon as the response is in, so the next
-// delivery to it can go out while this one's record waits for its batch's
-// commit (the lease keeps the delivery itself from being claimed again).
+// The endpoint's share of the slot is freed as soon as the response is in,
+// so the next delivery to it can go out while this one's record waits for
+// its batch's commit (the lease keeps the delivery itself from being
+// claimed again); the global share is freed once it is recorded.
 // A 410 is the exception: it pauses the endpoint in this process until the
 // writer has recorded it disabled, so no more deliveries are sent to a
 // receiver that asked us to stop.
@@ -23,7 +24,7 @@ func (d *Dispatcher) process(t store.Task) {
 	if rec.Outcome == store.OutcomeGone {
 		d.pause(rec.EndpointID)
 	} else {
-		d.release(rec.EndpointID)
+		d.endpointDone(rec.EndpointID)
 	}
 	d.results <- rec
 }
@@ -118,6 +119,7 @@ func (d *Dispatcher) record(batch []store.AttemptRecord) {
 			d.unpause(r.EndpointID)
 		}
 	}
+	d.recorded(len(batch))
 	if err != nil {
 		d.log.Error("record attempts", "err", err, "attempts", len(batch))
 		return
