@@ -39,6 +39,8 @@ type Options struct {
 	Client *http.Client
 	// AttemptTimeout bounds one attempt [15 s].
 	AttemptTimeout time.Duration
+	// ConnectTimeout bounds the TCP connect of the default client [5 s].
+	ConnectTimeout time.Duration
 	// Schedule is the retry schedule [DefaultSchedule].
 	Schedule Schedule
 	// Lease is how long a claimed delivery belongs to this dispatcher; it
@@ -47,7 +49,8 @@ type Options struct {
 	// BatchSize is the most events fanned out, deliveries claimed or
 	// attempts recorded per transaction [100].
 	BatchSize int
-	// MaxInFlight is the most attempts running at once [256].
+	// MaxInFlight is the most deliveries claimed and not yet recorded at
+	// once, being sent or waiting for their endpoint's turn [512].
 	MaxInFlight int
 	// PerEndpoint is the most attempts running at once to one endpoint, so
 	// a slow endpoint can take only a few workers, yet a healthy one with a
@@ -87,7 +90,7 @@ func (o Options) withDefaults() Options {
 		o.AttemptTimeout = ssrf.DefaultRequestTimeout
 	}
 	if o.Client == nil {
-		o.Client = ssrf.NewClient(o.Policy, ssrf.ClientOptions{Timeout: o.AttemptTimeout})
+		o.Client = ssrf.NewClient(o.Policy, ssrf.ClientOptions{Timeout: o.AttemptTimeout, ConnectTimeout: o.ConnectTimeout})
 	}
 	if o.Schedule.Delays == nil {
 		o.Schedule = DefaultSchedule()
@@ -99,7 +102,7 @@ func (o Options) withDefaults() Options {
 		o.BatchSize = 100
 	}
 	if o.MaxInFlight <= 0 {
-		o.MaxInFlight = 256
+		o.MaxInFlight = 512
 	}
 	if o.PerEndpoint <= 0 {
 		o.PerEndpoint = 16
@@ -147,9 +150,10 @@ type Dispatcher struct {
 
 	mu      sync.Mutex
 	inUse   int
-	perEP   map[string]int
-	paused  map[string]int // endpoints with a 410 not yet recorded, and how many
-	soonest time.Time      // earliest retry this process scheduled
+	perEP   map[string]int           // claimed and not yet answered, per endpoint
+	sending map[string]chan struct{} // per endpoint: a slot per attempt being sent
+	paused  map[string]int           // endpoints with a 410 not yet recorded, and how many
+	soonest time.Time                // earliest retry this process scheduled
 }
 
 // New builds a dispatcher on a store.
@@ -163,6 +167,7 @@ func New(st *store.Store, o Options) *Dispatcher {
 		ready:   make(chan struct{}, 1),
 		results: make(chan store.AttemptRecord, 4*o.MaxInFlight),
 		perEP:   map[string]int{},
+		sending: map[string]chan struct{}{},
 		paused:  map[string]int{},
 	}
 }
@@ -293,8 +298,9 @@ func (d *Dispatcher) claim(ctx context.Context) {
 			return
 		}
 		var reserved []string
+		now, claimed := d.o.Now(), time.Now()
 		tasks, err := d.st.ClaimDeliveries(ctx, store.ClaimRequest{
-			Owner: d.o.Owner, Now: d.o.Now(), Lease: d.o.Lease, Limit: min(free, d.o.BatchSize), Exclude: busy,
+			Owner: d.o.Owner, Now: now, Lease: d.o.Lease, Limit: min(free, d.o.BatchSize), Exclude: busy,
 			Take: func(ep string) bool {
 				if d.reserve(ep) {
 					reserved = append(reserved, ep)
@@ -315,7 +321,7 @@ func (d *Dispatcher) claim(ctx context.Context) {
 		d.releaseUnclaimed(reserved, tasks)
 		for _, t := range tasks {
 			d.running.Add(1)
-			go d.process(t)
+			go d.process(t, claimed)
 		}
 		if len(tasks) == 0 {
 			return
@@ -348,12 +354,12 @@ func (d *Dispatcher) capacity() (int, []string) {
 	defer d.mu.Unlock()
 	var busy []string
 	for ep, n := range d.perEP {
-		if n >= d.o.PerEndpoint && len(busy) < 500 {
+		if n >= d.claimAhead() && len(busy) < 500 {
 			busy = append(busy, ep)
 		}
 	}
 	for ep := range d.paused {
-		if d.perEP[ep] < d.o.PerEndpoint && len(busy) < 500 {
+		if d.perEP[ep] < d.claimAhead() && len(busy) < 500 {
 			busy = append(busy, ep)
 		}
 	}
@@ -363,12 +369,27 @@ func (d *Dispatcher) capacity() (int, []string) {
 func (d *Dispatcher) reserve(ep string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.inUse >= d.o.MaxInFlight || d.perEP[ep] >= d.o.PerEndpoint || d.paused[ep] > 0 {
+	if d.inUse >= d.o.MaxInFlight || d.perEP[ep] >= d.claimAhead() || d.paused[ep] > 0 {
 		return false
 	}
 	d.inUse++
-	d.perEP[ep]++
+	if d.perEP[ep]++; d.sending[ep] == nil {
+		d.sending[ep] = make(chan struct{}, d.o.PerEndpoint)
+	}
 	return true
+}
+
+// claimAhead is how many deliveries to one endpoint may be claimed at once:
+// PerEndpoint being sent and as many again waiting their turn, so the next
+// round is already leased when a slot frees and one claim transaction
+// feeds an endpoint for more than one round trip.
+func (d *Dispatcher) claimAhead() int { return 2 * d.o.PerEndpoint }
+
+// sendSlot returns the endpoint's semaphore of attempts being sent.
+func (d *Dispatcher) sendSlot(ep string) chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sending[ep]
 }
 
 // release gives back both halves of a reserved slot, for a delivery that
@@ -386,6 +407,7 @@ func (d *Dispatcher) endpointDone(ep string) {
 	d.mu.Lock()
 	if d.perEP[ep]--; d.perEP[ep] <= 0 {
 		delete(d.perEP, ep)
+		delete(d.sending, ep)
 	}
 	d.mu.Unlock()
 	d.kick()

@@ -18,9 +18,23 @@ import (
 // A 410 is the exception: it pauses the endpoint in this process until the
 // writer has recorded it disabled, so no more deliveries are sent to a
 // receiver that asked us to stop.
-func (d *Dispatcher) process(t store.Task) {
+//
+// A delivery claimed ahead waits here for one of its endpoint's sending
+// slots. If its lease would run out before an attempt started now could be
+// recorded, it is not sent at all: it goes back to the queue when the
+// lease expires, rather than risk a second dispatcher sending it too.
+func (d *Dispatcher) process(t store.Task, claimed time.Time) {
 	defer d.running.Done()
+	slot := d.sendSlot(t.Delivery.EndpointID)
+	slot <- struct{}{}
+	if time.Since(claimed)+d.o.AttemptTimeout+leaseMargin > d.o.Lease {
+		<-slot
+		d.release(t.Delivery.EndpointID)
+		d.log.Warn("a claimed delivery waited too long for its endpoint; it is left to its lease", "delivery_id", t.Delivery.ID)
+		return
+	}
 	rec := d.attempt(context.Background(), t)
+	<-slot
 	if rec.Outcome == store.OutcomeGone {
 		d.pause(rec.EndpointID)
 	} else {
@@ -28,6 +42,12 @@ func (d *Dispatcher) process(t store.Task) {
 	}
 	d.results <- rec
 }
+
+// leaseMargin is the time an attempt's record needs after the attempt, on
+// top of its timeout, before the lease ends. (The configuration insists on
+// a lease at least 5 s longer than the timeout, so a delivery sent at once
+// always fits.)
+const leaseMargin = time.Second
 
 // attempt sends the delivery once and decides what happens next: success,
 // a retry per the schedule (or the receiver's Retry-After), or failure.

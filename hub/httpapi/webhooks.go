@@ -69,8 +69,16 @@ func (s *Server) wakeDispatcher(c *fiber.Ctx) error {
 }
 
 // SecretOverlap is how long the previous secret keeps signing after a
-// rotation: a day lets a receiver deploy the new secret at leisure.
+// rotation unless VISAGE_WEBHOOK_SECRET_OVERLAP says otherwise: a day lets
+// a receiver deploy the new secret at leisure.
 const SecretOverlap = 24 * time.Hour
+
+func (s *Server) secretOverlap() time.Duration {
+	if d := s.cfg.Webhooks.SecretOverlap; d > 0 {
+		return d
+	}
+	return SecretOverlap
+}
 
 // webhookRoutes lists this file's routes; see routeTable.
 func (s *Server) webhookRoutes() []Route {
@@ -475,7 +483,7 @@ func (s *Server) rotateWebhookSecret(c *fiber.Ctx) error {
 	} else if sec, err = webhook.GenerateSecret(); err != nil {
 		return err
 	}
-	w, err := s.webhookStore().RotateWebhookSecret(c.UserContext(), cur.AccountID, cur.ID, sec, hub.TimeOf(time.Now().Add(SecretOverlap)))
+	w, err := s.webhookStore().RotateWebhookSecret(c.UserContext(), cur.AccountID, cur.ID, sec, hub.TimeOf(time.Now().Add(s.secretOverlap())))
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ type health struct {
 // the dispatcher.
 func (s *Store) RecordAttempts(ctx context.Context, recs []AttemptRecord, o RecordOptions) (RecordResult, error) {
 	res := RecordResult{Disabled: map[string]string{}}
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inQueueTx(ctx, func(tx *sqlx.Tx) error {
 		res.Applied = 0
 		clear(res.Disabled)
 		now := hub.TimeOf(o.Now)
