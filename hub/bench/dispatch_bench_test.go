@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -223,7 +225,7 @@ func throughputRun(b *testing.B, d store.Dialect, procs int) throughput {
 
 func latencyRun(b *testing.B, d store.Dialect, procs int) latency {
 	b.Helper()
-	const rate = 1000
+	rate := latencyRate()
 	hubs := dispatchHubs(b, d, procs)
 	rc := newReceiver(b)
 	addWebhooks(b, hubs[0], rc, 1)
@@ -232,6 +234,15 @@ func latencyRun(b *testing.B, d store.Dialect, procs int) latency {
 	// Every event committed in the measured window, however late it came.
 	p50, p99, n := percentiles(arr, from, to)
 	return latency{rate: rate, p50: p50, p99: p99, n: n}
+}
+
+// latencyRate is the fixed event rate of the latency run: 1,000/s, or
+// VISAGE_BENCH_RATE to see how latency moves with load.
+func latencyRate() float64 {
+	if r, err := strconv.ParseFloat(os.Getenv("VISAGE_BENCH_RATE"), 64); err == nil && r > 0 {
+		return r
+	}
+	return 1000
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -89,9 +89,6 @@ func (o Options) withDefaults() Options {
 	if o.AttemptTimeout <= 0 {
 		o.AttemptTimeout = ssrf.DefaultRequestTimeout
 	}
-	if o.Client == nil {
-		o.Client = ssrf.NewClient(o.Policy, ssrf.ClientOptions{Timeout: o.AttemptTimeout, ConnectTimeout: o.ConnectTimeout})
-	}
 	if o.Schedule.Delays == nil {
 		o.Schedule = DefaultSchedule()
 	}
@@ -106,6 +103,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PerEndpoint <= 0 {
 		o.PerEndpoint = 16
+	}
+	if o.Client == nil {
+		// Keep as many idle connections to a host as attempts may run at
+		// once: many endpoints share one host (every Zapier hook is on
+		// hooks.zapier.com), and a connection closed after an attempt
+		// costs the next one a new TCP (and TLS) handshake. Idle ones
+		// close after 90 s.
+		o.Client = ssrf.NewClient(o.Policy, ssrf.ClientOptions{Timeout: o.AttemptTimeout, ConnectTimeout: o.ConnectTimeout,
+			MaxIdleConnsPerHost: o.MaxInFlight})
 	}
 	if o.Tick <= 0 {
 		o.Tick = 5 * time.Second
@@ -268,21 +274,43 @@ func (d *Dispatcher) nextWait() time.Duration {
 	return wait
 }
 
-// fanOut turns undispatched events into deliveries until none are left.
+// fanOut turns undispatched events into deliveries until none are left,
+// leasing the new ones it has free slots for and sending them at once.
 func (d *Dispatcher) fanOut(ctx context.Context) {
 	for ctx.Err() == nil {
-		n, made, err := d.st.FanOut(ctx, d.o.BatchSize, d.o.Now())
+		var reserved []string
+		claimed := time.Now()
+		res, err := d.st.FanOutAndClaim(ctx, store.FanOutRequest{Limit: d.o.BatchSize, At: d.o.Now(), Owner: d.o.Owner, Lease: d.o.Lease,
+			Take: func(ep string) bool {
+				if d.reserve(ep) {
+					reserved = append(reserved, ep)
+					return true
+				}
+				return false
+			}})
 		if err != nil {
+			for _, ep := range reserved {
+				d.release(ep)
+			}
 			if ctx.Err() == nil {
 				d.log.Error("fan out events", "err", err)
 			}
 			return
 		}
-		if made > 0 {
-			d.metrics.fannedOut.Add(float64(made))
-			d.kick()
+		for _, ep := range res.Refused {
+			d.release(ep)
 		}
-		if n < d.o.BatchSize {
+		for _, t := range res.Tasks {
+			d.running.Add(1)
+			go d.process(t, claimed)
+		}
+		if res.Deliveries > 0 {
+			d.metrics.fannedOut.Add(float64(res.Deliveries))
+			if res.Deliveries > len(res.Tasks) {
+				d.kick() // some wait in the queue for the claim loop
+			}
+		}
+		if res.Events < d.o.BatchSize {
 			return
 		}
 	}

@@ -63,16 +63,55 @@ func placeholders(n int) string {
 // after it the deliveries exist. It returns how many events it took and
 // how many deliveries it made. The deliveries are due at `at`.
 func (s *Store) FanOut(ctx context.Context, limit int, at time.Time) (events, deliveries int, err error) {
-	err = s.inQueueTx(ctx, func(tx *sqlx.Tx) error {
-		var evs []struct {
-			ID        string   `db:"id"`
-			AccountID string   `db:"account_id"`
-			Type      string   `db:"type"`
-			JobID     *string  `db:"job_id"`
-			CreatedAt hub.Time `db:"created_at"`
-		}
-		err := tx.SelectContext(ctx, &evs, s.q(`SELECT id, account_id, type, job_id, created_at FROM events
-			WHERE dispatched_at IS NULL ORDER BY id LIMIT ?`+s.skipLocked("")), limit)
+	res, err := s.FanOutAndClaim(ctx, FanOutRequest{Limit: limit, At: at})
+	return res.Events, res.Deliveries, err
+}
+
+// FanOutRequest says what FanOutAndClaim may take: events, and leases on
+// the deliveries it makes for the dispatcher's free slots.
+type FanOutRequest struct {
+	Limit int
+	At    time.Time
+	// Owner, Lease and Take, when Take is set, lease the new deliveries
+	// Take accepts to Owner until At+Lease, as ClaimDeliveries would.
+	Owner string
+	Lease time.Duration
+	Take  func(endpointID string) bool
+}
+
+// FanOutResult is what FanOutAndClaim did.
+type FanOutResult struct {
+	Events, Deliveries int
+	// Tasks are the new deliveries leased to the owner, ready to send.
+	Tasks []Task
+	// Refused lists, once per delivery, the endpoints Take accepted but
+	// that got no task (the delivery already existed), so the caller can
+	// free the slots it reserved.
+	Refused []string
+}
+
+// fanEvent is an undispatched event as the fan-out reads it.
+type fanEvent struct {
+	ID        string   `db:"id"`
+	AccountID string   `db:"account_id"`
+	Type      string   `db:"type"`
+	JobID     *string  `db:"job_id"`
+	Data      string   `db:"data"`
+	Prev      *string  `db:"previous_status"`
+	CreatedAt hub.Time `db:"created_at"`
+}
+
+// FanOutAndClaim is FanOut that also leases the deliveries it creates to
+// the dispatcher when it has room for them, and returns them ready to send:
+// a new event then costs one transaction before its first attempt, not a
+// fan-out and a claim.
+func (s *Store) FanOutAndClaim(ctx context.Context, r FanOutRequest) (FanOutResult, error) {
+	var res FanOutResult
+	err := s.inQueueTx(ctx, func(tx *sqlx.Tx) error {
+		res = FanOutResult{}
+		var evs []fanEvent
+		err := tx.SelectContext(ctx, &evs, s.q(`SELECT id, account_id, type, job_id, data, previous_status, created_at FROM events
+			WHERE dispatched_at IS NULL ORDER BY id LIMIT ?`+s.skipLocked("")), r.Limit)
 		if err != nil {
 			return fmt.Errorf("claim events: %w", err)
 		}
@@ -102,8 +141,10 @@ func (s *Store) FanOut(ctx context.Context, limit int, at time.Time) (events, de
 			}
 			byAccount[w.AccountID] = append(byAccount[w.AccountID], w)
 		}
-		now := hub.TimeOf(at)
+		now := hub.TimeOf(r.At)
+		until := hub.TimeOf(r.At.Add(r.Lease))
 		var values []any
+		taken := map[string]taskRow{} // delivery ID -> what its task is built from
 		for _, e := range evs {
 			job := ""
 			if e.JobID != nil {
@@ -113,11 +154,24 @@ func (s *Store) FanOut(ctx context.Context, limit int, at time.Time) (events, de
 				if w.CreatedAt.After(e.CreatedAt.Time) || !w.Wants(e.Type, job) {
 					continue
 				}
-				values = append(values, hub.NewID(hub.PrefixDelivery), e.AccountID, w.ID, e.ID, e.Type,
-					string(hub.DeliveryPending), 0, now, now, now)
+				id := hub.NewID(hub.PrefixDelivery)
+				var owner *string
+				var leaseUntil hub.Time
+				if r.Take != nil && r.Take(w.ID) {
+					owner, leaseUntil = &r.Owner, until
+					data := e.Data
+					taken[id] = taskRow{
+						Delivery: hub.Delivery{ID: id, AccountID: e.AccountID, EndpointID: w.ID, EventID: e.ID, EventType: e.Type,
+							Status: hub.DeliveryPending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now},
+						EvType: &e.Type, EvData: &data, EvPrev: e.Prev, EvCreated: e.CreatedAt, Kind: string(w.Kind), URL: w.URL,
+						Secret: w.Secret, PrevSecret: w.PreviousSecret, PrevExpires: w.PreviousExpiresAt,
+					}
+				}
+				values = append(values, id, e.AccountID, w.ID, e.ID, e.Type, string(hub.DeliveryPending), 0, now, now, now, owner, leaseUntil)
 			}
 		}
-		if err := s.insertDeliveries(ctx, tx, values); err != nil {
+		made, err := s.insertDeliveries(ctx, tx, values)
+		if err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q(`UPDATE events SET dispatched_at = ? WHERE id IN (`+placeholders(len(ids))+`)`),
@@ -125,33 +179,47 @@ func (s *Store) FanOut(ctx context.Context, limit int, at time.Time) (events, de
 		if err != nil {
 			return fmt.Errorf("mark events dispatched: %w", err)
 		}
-		events, deliveries = len(evs), len(values)/deliveryInsertCols
+		res.Events, res.Deliveries = len(evs), len(made)
+		for id, row := range taken {
+			if made[id] {
+				res.Tasks = append(res.Tasks, row.task())
+			} else {
+				res.Refused = append(res.Refused, row.EndpointID)
+			}
+		}
 		return nil
 	})
 	if err != nil {
-		return 0, 0, err
+		return FanOutResult{}, err
 	}
-	return events, deliveries, nil
+	return res, nil
 }
 
-const deliveryInsertCols = 10
+const deliveryInsertCols = 12
 
 // insertDeliveries writes delivery rows with multi-row INSERTs, a few
-// hundred rows a statement, so a burst of events costs few round trips.
-func (s *Store) insertDeliveries(ctx context.Context, tx *sqlx.Tx, values []any) error {
+// hundred rows a statement, so a burst of events costs few round trips,
+// and returns the IDs of the rows written (a delivery that already
+// existed for its event and endpoint is skipped).
+func (s *Store) insertDeliveries(ctx context.Context, tx *sqlx.Tx, values []any) (map[string]bool, error) {
 	const rowsPerStmt = 200
+	made := map[string]bool{}
 	row := "(" + placeholders(deliveryInsertCols) + ")"
 	for start := 0; start < len(values); start += rowsPerStmt * deliveryInsertCols {
 		end := min(start+rowsPerStmt*deliveryInsertCols, len(values))
 		n := (end - start) / deliveryInsertCols
 		query := `INSERT INTO deliveries (id, account_id, endpoint_id, event_id, event_type, status, attempts,
-			next_attempt_at, created_at, updated_at) VALUES ` + row + strings.Repeat(", "+row, n-1) +
-			` ON CONFLICT (event_id, endpoint_id) DO NOTHING`
-		if _, err := tx.ExecContext(ctx, s.q(query), values[start:end]...); err != nil {
-			return fmt.Errorf("insert deliveries: %w", err)
+			next_attempt_at, created_at, updated_at, lease_owner, lease_until) VALUES ` + row + strings.Repeat(", "+row, n-1) +
+			` ON CONFLICT (event_id, endpoint_id) DO NOTHING RETURNING id`
+		var ids []string
+		if err := tx.SelectContext(ctx, &ids, s.q(query), values[start:end]...); err != nil {
+			return nil, fmt.Errorf("insert deliveries: %w", err)
+		}
+		for _, id := range ids {
+			made[id] = true
 		}
 	}
-	return nil
+	return made, nil
 }
 
 // Task is a claimed delivery with everything needed to send it: the
