@@ -210,8 +210,20 @@ func (d *Dispatcher) kick() {
 // one never wait for the other's: under load the claim loop keeps the
 // slots full while new events are turned into deliveries beside it.
 func (d *Dispatcher) Run(ctx context.Context) error {
+	// Two writers, so one batch's commit does not hold up the next: the
+	// global slots of recorded attempts are what new claims wait for.
+	writers := make([]chan struct{}, 2)
+	for i := range writers {
+		writers[i] = make(chan struct{})
+		go d.writeLoop(writers[i])
+	}
 	writerDone := make(chan struct{})
-	go d.writeLoop(writerDone)
+	go func() {
+		for _, w := range writers {
+			<-w
+		}
+		close(writerDone)
+	}()
 	stopCron, err := d.startCron(ctx)
 	if err != nil {
 		close(d.results)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,6 +116,9 @@ func (s *Store) RecordAttempts(ctx context.Context, recs []AttemptRecord, o Reco
 				h.lastError = attemptSummary(r.Attempt)
 			}
 		}
+		// Endpoints in ID order, so two batches recorded at once lock
+		// their rows in the same order and cannot deadlock.
+		slices.Sort(order)
 		for _, id := range order {
 			reason, err := s.applyHealth(ctx, tx, id, eps[id], now, o.FailureWindow)
 			if err != nil {
