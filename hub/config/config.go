@@ -112,7 +112,6 @@ var settings = []setting{
 	{"webhook-endpoint-concurrency", "VISAGE_WEBHOOK_ENDPOINT_CONCURRENCY", "16", "delivery attempts in flight at once to one endpoint, per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.PerEndpoint })},
 	{"webhook-connect-timeout", "VISAGE_WEBHOOK_CONNECT_TIMEOUT", "5s", "time limit of opening the TCP connection of a webhook delivery attempt (within the attempt's own limit)", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.ConnectTimeout })},
 	{"webhook-max-retry-after", "VISAGE_WEBHOOK_MAX_RETRY_AFTER", "10h", "the longest wait a receiver's Retry-After (on 429 or 503) is honoured for; longer ones are cut to this", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.MaxRetryAfter })},
-	{"webhook-secret-overlap", "VISAGE_WEBHOOK_SECRET_OVERLAP", "24h", "how long the previous signing secret keeps signing beside the new one after a rotation", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.SecretOverlap })},
 	{"dispatch-poll", "VISAGE_DISPATCH_POLL", "5s", "the dispatcher's safety-net poll, which also recovers expired leases", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Poll })},
 }
 
@@ -228,8 +227,6 @@ type Webhooks struct {
 	ConnectTimeout time.Duration
 	// MaxRetryAfter caps how long a receiver's Retry-After delays a retry.
 	MaxRetryAfter time.Duration
-	// SecretOverlap is how long a rotated-out secret keeps signing.
-	SecretOverlap time.Duration
 }
 
 // DispatcherOn reports whether serve should run a dispatcher.
@@ -243,9 +240,9 @@ func (w Webhooks) validate() error {
 		return fmt.Errorf("VISAGE_DISPATCH_LEASE (%s) must exceed VISAGE_WEBHOOK_TIMEOUT (%s) by at least 5s, or a slow attempt could be sent twice", w.Lease, w.Timeout)
 	case w.Batch < 1 || w.Concurrency < 1 || w.PerEndpoint < 1:
 		return fmt.Errorf("VISAGE_DISPATCH_BATCH, VISAGE_DISPATCH_CONCURRENCY and VISAGE_WEBHOOK_ENDPOINT_CONCURRENCY must be at least 1")
-	case w.Poll <= 0 || w.Retention <= 0 || w.DisableAfter <= 0 || w.MaxRetryAfter <= 0 || w.SecretOverlap <= 0:
-		return fmt.Errorf("VISAGE_DISPATCH_POLL, VISAGE_DELIVERY_RETENTION, VISAGE_WEBHOOK_DISABLE_AFTER, " +
-			"VISAGE_WEBHOOK_MAX_RETRY_AFTER and VISAGE_WEBHOOK_SECRET_OVERLAP must be positive")
+	case w.Poll <= 0 || w.Retention <= 0 || w.DisableAfter <= 0 || w.MaxRetryAfter <= 0:
+		return fmt.Errorf("VISAGE_DISPATCH_POLL, VISAGE_DELIVERY_RETENTION, VISAGE_WEBHOOK_DISABLE_AFTER " +
+			"and VISAGE_WEBHOOK_MAX_RETRY_AFTER must be positive")
 	case w.ConnectTimeout <= 0:
 		return fmt.Errorf("VISAGE_WEBHOOK_CONNECT_TIMEOUT must be positive")
 	}

@@ -46,10 +46,9 @@ func TestPrecedence(t *testing.T) {
 		{"env beats file", map[string]string{"VISAGE_JWT_SECRET_FILE": secretFile, "VISAGE_JWT_SECRET": "direct"}, nil, func(c Config) bool {
 			return c.JWTSecret == "direct"
 		}},
-		{"webhook durations", map[string]string{"VISAGE_WEBHOOK_CONNECT_TIMEOUT": "2s", "VISAGE_WEBHOOK_MAX_RETRY_AFTER": "1h",
-			"VISAGE_WEBHOOK_SECRET_OVERLAP": "48h"}, nil, func(c Config) bool {
+		{"webhook durations", map[string]string{"VISAGE_WEBHOOK_CONNECT_TIMEOUT": "2s", "VISAGE_WEBHOOK_MAX_RETRY_AFTER": "1h"}, nil, func(c Config) bool {
 			w := c.Webhooks
-			return w.ConnectTimeout == 2*time.Second && w.MaxRetryAfter == time.Hour && w.SecretOverlap == 48*time.Hour
+			return w.ConnectTimeout == 2*time.Second && w.MaxRetryAfter == time.Hour
 		}},
 		{"public url trimmed", map[string]string{"VISAGE_PUBLIC_URL": "https://hub.example.com/"}, nil, func(c Config) bool {
 			return c.BaseURL() == "https://hub.example.com"
@@ -76,7 +75,6 @@ func TestInvalidSettings(t *testing.T) {
 		"duration junk":        {"VISAGE_SHUTDOWN_TIMEOUT": "1 minute"},
 		"zero connect timeout": {"VISAGE_WEBHOOK_CONNECT_TIMEOUT": "0s"},
 		"zero max retry-after": {"VISAGE_WEBHOOK_MAX_RETRY_AFTER": "0s"},
-		"zero secret overlap":  {"VISAGE_WEBHOOK_SECRET_OVERLAP": "0s"},
 	}
 	for name, env := range cases {
 		t.Run(name, func(t *testing.T) {

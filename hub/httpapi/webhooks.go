@@ -69,16 +69,8 @@ func (s *Server) wakeDispatcher(c *fiber.Ctx) error {
 }
 
 // SecretOverlap is how long the previous secret keeps signing after a
-// rotation unless VISAGE_WEBHOOK_SECRET_OVERLAP says otherwise: a day lets
-// a receiver deploy the new secret at leisure.
+// rotation: a day lets a receiver deploy the new secret at leisure.
 const SecretOverlap = 24 * time.Hour
-
-func (s *Server) secretOverlap() time.Duration {
-	if d := s.cfg.Webhooks.SecretOverlap; d > 0 {
-		return d
-	}
-	return SecretOverlap
-}
 
 // webhookRoutes lists this file's routes; see routeTable.
 func (s *Server) webhookRoutes() []Route {
@@ -483,7 +475,7 @@ func (s *Server) rotateWebhookSecret(c *fiber.Ctx) error {
 	} else if sec, err = webhook.GenerateSecret(); err != nil {
 		return err
 	}
-	w, err := s.webhookStore().RotateWebhookSecret(c.UserContext(), cur.AccountID, cur.ID, sec, hub.TimeOf(time.Now().Add(s.secretOverlap())))
+	w, err := s.webhookStore().RotateWebhookSecret(c.UserContext(), cur.AccountID, cur.ID, sec, hub.TimeOf(time.Now().Add(SecretOverlap)))
 	if err != nil {
 		return err
 	}
