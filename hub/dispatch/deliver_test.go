@@ -145,6 +145,12 @@ func TestRetriesUntilSuccess(t *testing.T) {
 		if gap < 0 || gap > 50*time.Millisecond {
 			t.Fatalf("first retry scheduled %s after the attempt, want about 5ms", gap)
 		}
+		// The failures started a streak; the success ended it (the
+		// attempt record and the endpoint's health commit together).
+		var streak *int64
+		if err := st.DB().Get(&streak, st.DB().Rebind(`SELECT failing_since FROM webhook_endpoints WHERE id = ?`), w.ID); err != nil || streak != nil {
+			t.Fatalf("failing_since after a success = %v (%v), want NULL", streak, err)
+		}
 	})
 }
 

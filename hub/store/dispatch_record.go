@@ -119,7 +119,25 @@ func (s *Store) RecordAttempts(ctx context.Context, recs []AttemptRecord, o Reco
 		// Endpoints in ID order, so two batches recorded at once lock
 		// their rows in the same order and cannot deadlock.
 		slices.Sort(order)
+		// Endpoints whose last attempt here succeeded only clear their
+		// failure streak: one statement for all of them.
+		var healthy []any
 		for _, id := range order {
+			if h := eps[id]; !h.gone && !h.failedAfterLastGood {
+				healthy = append(healthy, id)
+			}
+		}
+		if len(healthy) > 0 {
+			_, err := tx.ExecContext(ctx, s.q(`UPDATE webhook_endpoints SET failing_since = NULL
+				WHERE id IN (`+placeholders(len(healthy))+`) AND failing_since IS NOT NULL`), healthy...)
+			if err != nil {
+				return fmt.Errorf("clear failure streaks: %w", err)
+			}
+		}
+		for _, id := range order {
+			if h := eps[id]; !h.gone && !h.failedAfterLastGood {
+				continue
+			}
 			reason, err := s.applyHealth(ctx, tx, id, eps[id], now, o.FailureWindow)
 			if err != nil {
 				return err
@@ -172,8 +190,8 @@ func (s *Store) markAttempted(ctx context.Context, tx *sqlx.Tx, recs []AttemptRe
 	return applied, nil
 }
 
-// applyHealth updates one endpoint after a batch and returns the reason
-// when it was disabled.
+// applyHealth updates one endpoint that answered 410 or whose last attempt
+// in the batch failed, and returns the reason when it was disabled.
 func (s *Store) applyHealth(ctx context.Context, tx *sqlx.Tx, id string, h *health, now hub.Time, window time.Duration) (string, error) {
 	if h.gone {
 		reason := "the endpoint answered 410 Gone, which asks senders to stop; fix the receiver and enable the webhook again"
@@ -185,13 +203,6 @@ func (s *Store) applyHealth(ctx context.Context, tx *sqlx.Tx, id string, h *heal
 			return "the hook answered 410 Gone and was deleted", nil
 		}
 		return s.disable(ctx, tx, id, reason, now, hub.Time{})
-	}
-	if !h.failedAfterLastGood {
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL`), id)
-		if err != nil {
-			return "", fmt.Errorf("clear failure streak: %w", err)
-		}
-		return "", nil
 	}
 	since := hub.TimeOf(h.firstFailAfterOK)
 	streak := `COALESCE(failing_since, ?)`
