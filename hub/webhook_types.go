@@ -153,8 +153,13 @@ const MaxLoggedBody = 20 << 10
 // ResponseStatus is nil when no response came (refused, timed out, network
 // error); Error says why.
 type Attempt struct {
-	Attempt         int               `json:"attempt"`
-	RequestHeaders  map[string]string `json:"request_headers"`
+	Attempt        int               `json:"attempt"`
+	RequestHeaders map[string]string `json:"request_headers"`
+	// RequestBody is the body sent, the same in every attempt of a
+	// delivery (only the signed headers change); it is read from the event
+	// when the log is shown rather than stored once per attempt, and is
+	// empty once the event was pruned.
+	RequestBody     string            `json:"request_body"`
 	ResponseStatus  *int              `json:"response_status"`
 	ResponseHeaders map[string]string `json:"response_headers"`
 	ResponseBody    string            `json:"response_body"`

@@ -31,8 +31,9 @@ func newDispatcher(cfg config.Config, st *store.Store, log *slog.Logger, reg pro
 	sched := dispatch.DefaultSchedule()
 	sched.Delays = append([]time.Duration(nil), cfg.Webhooks.RetrySchedule...)
 	w := cfg.Webhooks
+	sched.MaxRetryAfter = w.MaxRetryAfter
 	return dispatch.New(st, dispatch.Options{
-		Policy: pol, AttemptTimeout: w.Timeout, Schedule: sched, Lease: w.Lease, BatchSize: w.Batch,
+		Policy: pol, AttemptTimeout: w.Timeout, ConnectTimeout: w.ConnectTimeout, Schedule: sched, Lease: w.Lease, BatchSize: w.Batch,
 		MaxInFlight: w.Concurrency, PerEndpoint: w.PerEndpoint, Tick: w.Poll, Retention: w.Retention,
 		FailureWindow: w.DisableAfter, ListenURL: listen, Logger: log, Registerer: reg,
 	}), nil

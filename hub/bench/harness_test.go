@@ -17,6 +17,7 @@ import (
 	"github.com/visage-jobs/visage-hub/hub"
 	"github.com/visage-jobs/visage-hub/hub/auth"
 	"github.com/visage-jobs/visage-hub/hub/config"
+	"github.com/visage-jobs/visage-hub/hub/dispatch"
 	"github.com/visage-jobs/visage-hub/hub/httpapi"
 	"github.com/visage-jobs/visage-hub/hub/loadgen"
 	"github.com/visage-jobs/visage-hub/hub/store"
@@ -75,12 +76,29 @@ type benchHub struct {
 	st    *store.Store
 	acct  hub.Account
 	admin string
+	// disp is the hub's webhook dispatcher, when it runs one.
+	disp *dispatch.Dispatcher
 }
+
+// benchSecret signs the admin tokens of every bench hub, so hubs sharing a
+// database accept each other's tokens as real processes sharing a
+// configured secret do.
+var benchSecret = []byte("bench-secret-bench-secret-bench-secret!")
 
 func startHub(b *testing.B, d store.Dialect) *benchHub {
 	b.Helper()
+	h := newHub(b, databaseURL(b, d), nil)
+	h.seedAccount(b)
+	return h
+}
+
+// newHub starts a hub server on url's database (migrated), with a
+// dispatcher running under dopts when dopts is not nil, and without an
+// account: seedAccount makes one, or copy another hub's.
+func newHub(b *testing.B, url string, dopts *dispatch.Options) *benchHub {
+	b.Helper()
 	ctx := context.Background()
-	st, err := store.Open(databaseURL(b, d))
+	st, err := store.Open(url)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -94,19 +112,48 @@ func startHub(b *testing.B, d store.Dialect) *benchHub {
 	cfg := config.Default()
 	cfg.RateLimit = 1 << 30 // the limiter runs on every request but never refuses
 	cfg.LogLevel = "warn"
-	secret := []byte("bench-secret-bench-secret-bench-secret!")
-	v, _ := auth.NewHMACVerifier(secret)
-	sg, _ := auth.NewSigner(secret)
+	cfg.AllowPrivateTargets = loopbackOnly
+	v, _ := auth.NewHMACVerifier(benchSecret)
 	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := httpapi.New(httpapi.Deps{Config: cfg, Store: st, JWT: v, Logger: logger, Secret: secret})
+	h := &benchHub{st: st}
+	deps := httpapi.Deps{Config: cfg, Store: st, JWT: v, Logger: logger, Secret: benchSecret}
+	if dopts != nil {
+		o := *dopts
+		if o.Logger == nil {
+			o.Logger = logger
+		}
+		if st.Dialect() == store.Postgres && o.ListenURL == "" {
+			o.ListenURL = url
+		}
+		h.disp = dispatch.New(st, o)
+		deps.Dispatcher = h.disp
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- h.disp.Run(runCtx) }()
+		// Registered before the server's cleanup, so it runs after it:
+		// the server stops taking writes, then the dispatcher stops.
+		b.Cleanup(func() { cancel(); <-done })
+	}
+	srv := httpapi.New(deps)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
 	go func() { _ = srv.App().Listener(ln) }()
 	b.Cleanup(func() { _ = srv.App().ShutdownWithTimeout(5 * time.Second) })
+	h.base = "http://" + ln.Addr().String()
+	return h
+}
 
-	acct, err := st.CreateAccount(ctx, "Bench Co")
+// loopbackOnly is the SSRF allow-list of the benchmarks: their receivers
+// listen on loopback, which production refuses.
+const loopbackOnly = "127.0.0.0/8"
+
+// seedAccount creates the hub's account, an API key and an admin token.
+func (h *benchHub) seedAccount(b *testing.B) {
+	b.Helper()
+	ctx := context.Background()
+	acct, err := h.st.CreateAccount(ctx, "Bench Co")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -114,11 +161,18 @@ func startHub(b *testing.B, d store.Dialect) *benchHub {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := st.CreateAPIKey(ctx, k); err != nil {
+	if err := h.st.CreateAPIKey(ctx, k); err != nil {
 		b.Fatal(err)
 	}
+	sg, _ := auth.NewSigner(benchSecret)
 	admin, _, _ := sg.Mint(acct.ID, hub.RoleAdmin, "bench", time.Hour)
-	return &benchHub{base: "http://" + ln.Addr().String(), key: plain, st: st, acct: acct, admin: admin}
+	h.acct, h.key, h.admin = acct, plain, admin
+}
+
+// sameAccount gives h the account and credentials of other, which shares
+// its database.
+func (h *benchHub) sameAccount(other *benchHub) {
+	h.acct, h.key, h.admin = other.acct, other.key, other.admin
 }
 
 // load runs one measured closed-loop run of the same request and fails the

@@ -108,8 +108,10 @@ var settings = []setting{
 	{"delivery-retention", "VISAGE_DELIVERY_RETENTION", "720h", "how long deliveries and their attempt logs are kept", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Retention })},
 	{"dispatch-lease", "VISAGE_DISPATCH_LEASE", "2m", "how long a dispatcher owns a claimed delivery; must exceed the webhook timeout", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Lease })},
 	{"dispatch-batch", "VISAGE_DISPATCH_BATCH", "100", "events fanned out, deliveries claimed and attempts recorded per database transaction", false, integer(func(c *Config) *int { return &c.Webhooks.Batch })},
-	{"dispatch-concurrency", "VISAGE_DISPATCH_CONCURRENCY", "64", "delivery attempts in flight at once per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.Concurrency })},
-	{"webhook-endpoint-concurrency", "VISAGE_WEBHOOK_ENDPOINT_CONCURRENCY", "4", "delivery attempts in flight at once to one endpoint, per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.PerEndpoint })},
+	{"dispatch-concurrency", "VISAGE_DISPATCH_CONCURRENCY", "512", "deliveries claimed and not yet recorded at once per dispatcher (being sent, or waiting for their endpoint's turn)", false, integer(func(c *Config) *int { return &c.Webhooks.Concurrency })},
+	{"webhook-endpoint-concurrency", "VISAGE_WEBHOOK_ENDPOINT_CONCURRENCY", "16", "delivery attempts in flight at once to one endpoint, per dispatcher", false, integer(func(c *Config) *int { return &c.Webhooks.PerEndpoint })},
+	{"webhook-connect-timeout", "VISAGE_WEBHOOK_CONNECT_TIMEOUT", "5s", "time limit of opening the TCP connection of a webhook delivery attempt (within the attempt's own limit)", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.ConnectTimeout })},
+	{"webhook-max-retry-after", "VISAGE_WEBHOOK_MAX_RETRY_AFTER", "10h", "the longest wait a receiver's Retry-After (on 429 or 503) is honoured for; longer ones are cut to this", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.MaxRetryAfter })},
 	{"dispatch-poll", "VISAGE_DISPATCH_POLL", "5s", "the dispatcher's safety-net poll, which also recovers expired leases", false, duration(func(c *Config) *time.Duration { return &c.Webhooks.Poll })},
 }
 
@@ -220,6 +222,11 @@ type Webhooks struct {
 	Concurrency   int
 	PerEndpoint   int
 	Poll          time.Duration
+	// ConnectTimeout bounds the TCP connect; Timeout, which covers the
+	// whole attempt, still applies when it is the shorter.
+	ConnectTimeout time.Duration
+	// MaxRetryAfter caps how long a receiver's Retry-After delays a retry.
+	MaxRetryAfter time.Duration
 }
 
 // DispatcherOn reports whether serve should run a dispatcher.
@@ -233,8 +240,11 @@ func (w Webhooks) validate() error {
 		return fmt.Errorf("VISAGE_DISPATCH_LEASE (%s) must exceed VISAGE_WEBHOOK_TIMEOUT (%s) by at least 5s, or a slow attempt could be sent twice", w.Lease, w.Timeout)
 	case w.Batch < 1 || w.Concurrency < 1 || w.PerEndpoint < 1:
 		return fmt.Errorf("VISAGE_DISPATCH_BATCH, VISAGE_DISPATCH_CONCURRENCY and VISAGE_WEBHOOK_ENDPOINT_CONCURRENCY must be at least 1")
-	case w.Poll <= 0 || w.Retention <= 0 || w.DisableAfter <= 0:
-		return fmt.Errorf("VISAGE_DISPATCH_POLL, VISAGE_DELIVERY_RETENTION and VISAGE_WEBHOOK_DISABLE_AFTER must be positive")
+	case w.Poll <= 0 || w.Retention <= 0 || w.DisableAfter <= 0 || w.MaxRetryAfter <= 0:
+		return fmt.Errorf("VISAGE_DISPATCH_POLL, VISAGE_DELIVERY_RETENTION, VISAGE_WEBHOOK_DISABLE_AFTER " +
+			"and VISAGE_WEBHOOK_MAX_RETRY_AFTER must be positive")
+	case w.ConnectTimeout <= 0:
+		return fmt.Errorf("VISAGE_WEBHOOK_CONNECT_TIMEOUT must be positive")
 	}
 	return nil
 }

@@ -46,6 +46,10 @@ func TestPrecedence(t *testing.T) {
 		{"env beats file", map[string]string{"VISAGE_JWT_SECRET_FILE": secretFile, "VISAGE_JWT_SECRET": "direct"}, nil, func(c Config) bool {
 			return c.JWTSecret == "direct"
 		}},
+		{"webhook durations", map[string]string{"VISAGE_WEBHOOK_CONNECT_TIMEOUT": "2s", "VISAGE_WEBHOOK_MAX_RETRY_AFTER": "1h"}, nil, func(c Config) bool {
+			w := c.Webhooks
+			return w.ConnectTimeout == 2*time.Second && w.MaxRetryAfter == time.Hour
+		}},
 		{"public url trimmed", map[string]string{"VISAGE_PUBLIC_URL": "https://hub.example.com/"}, nil, func(c Config) bool {
 			return c.BaseURL() == "https://hub.example.com"
 		}},
@@ -62,13 +66,15 @@ func TestPrecedence(t *testing.T) {
 
 func TestInvalidSettings(t *testing.T) {
 	cases := map[string]map[string]string{
-		"log format":    {"VISAGE_LOG_FORMAT": "xml"},
-		"log level":     {"VISAGE_LOG_LEVEL": "loud"},
-		"rate limit":    {"VISAGE_RATE_LIMIT": "-1"},
-		"rate window":   {"VISAGE_RATE_WINDOW": "soon"},
-		"body limit":    {"VISAGE_MAX_BODY_BYTES": "10"},
-		"missing file":  {"VISAGE_JWT_SECRET_FILE": "/nonexistent/secret"},
-		"duration junk": {"VISAGE_SHUTDOWN_TIMEOUT": "1 minute"},
+		"log format":           {"VISAGE_LOG_FORMAT": "xml"},
+		"log level":            {"VISAGE_LOG_LEVEL": "loud"},
+		"rate limit":           {"VISAGE_RATE_LIMIT": "-1"},
+		"rate window":          {"VISAGE_RATE_WINDOW": "soon"},
+		"body limit":           {"VISAGE_MAX_BODY_BYTES": "10"},
+		"missing file":         {"VISAGE_JWT_SECRET_FILE": "/nonexistent/secret"},
+		"duration junk":        {"VISAGE_SHUTDOWN_TIMEOUT": "1 minute"},
+		"zero connect timeout": {"VISAGE_WEBHOOK_CONNECT_TIMEOUT": "0s"},
+		"zero max retry-after": {"VISAGE_WEBHOOK_MAX_RETRY_AFTER": "0s"},
 	}
 	for name, env := range cases {
 		t.Run(name, func(t *testing.T) {

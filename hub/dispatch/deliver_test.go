@@ -82,6 +82,15 @@ func TestDeliversSignedEventsToSubscribers(t *testing.T) {
 			if a.Attempt != 1 || *a.ResponseStatus != 200 || a.RequestHeaders["Webhook-Signature"] == "" || a.Error != nil || !a.NextAttemptAt.IsZero() {
 				t.Fatalf("attempt %+v", a)
 			}
+			var sent []byte
+			for _, h := range gotAll {
+				if h.ID == evs[0].ID {
+					sent = h.Body
+				}
+			}
+			if a.RequestBody != string(sent) || len(sent) == 0 {
+				t.Fatalf("logged request body %q, sent %q", a.RequestBody, sent)
+			}
 		})
 		t.Run("nothing else arrives", func(t *testing.T) {
 			var n int
@@ -135,6 +144,12 @@ func TestRetriesUntilSuccess(t *testing.T) {
 		gap := first.NextAttemptAt.Sub(first.SentAt.Time)
 		if gap < 0 || gap > 50*time.Millisecond {
 			t.Fatalf("first retry scheduled %s after the attempt, want about 5ms", gap)
+		}
+		// The failures started a streak; the success ended it (the
+		// attempt record and the endpoint's health commit together).
+		var streak *int64
+		if err := st.DB().Get(&streak, st.DB().Rebind(`SELECT failing_since FROM webhook_endpoints WHERE id = ?`), w.ID); err != nil || streak != nil {
+			t.Fatalf("failing_since after a success = %v (%v), want NULL", streak, err)
 		}
 	})
 }

@@ -39,6 +39,8 @@ type Options struct {
 	Client *http.Client
 	// AttemptTimeout bounds one attempt [15 s].
 	AttemptTimeout time.Duration
+	// ConnectTimeout bounds the TCP connect of the default client [5 s].
+	ConnectTimeout time.Duration
 	// Schedule is the retry schedule [DefaultSchedule].
 	Schedule Schedule
 	// Lease is how long a claimed delivery belongs to this dispatcher; it
@@ -47,10 +49,12 @@ type Options struct {
 	// BatchSize is the most events fanned out, deliveries claimed or
 	// attempts recorded per transaction [100].
 	BatchSize int
-	// MaxInFlight is the most attempts running at once [64].
+	// MaxInFlight is the most deliveries claimed and not yet recorded at
+	// once, being sent or waiting for their endpoint's turn [512].
 	MaxInFlight int
 	// PerEndpoint is the most attempts running at once to one endpoint, so
-	// a slow endpoint can take only a few workers [4].
+	// a slow endpoint can take only a few workers, yet a healthy one with a
+	// real network's latency still gets hundreds of deliveries a second [16].
 	PerEndpoint int
 	// Tick is the safety-net poll, which also recovers expired leases and
 	// refreshes the queue metrics [5 s].
@@ -85,9 +89,6 @@ func (o Options) withDefaults() Options {
 	if o.AttemptTimeout <= 0 {
 		o.AttemptTimeout = ssrf.DefaultRequestTimeout
 	}
-	if o.Client == nil {
-		o.Client = ssrf.NewClient(o.Policy, ssrf.ClientOptions{Timeout: o.AttemptTimeout})
-	}
 	if o.Schedule.Delays == nil {
 		o.Schedule = DefaultSchedule()
 	}
@@ -98,10 +99,19 @@ func (o Options) withDefaults() Options {
 		o.BatchSize = 100
 	}
 	if o.MaxInFlight <= 0 {
-		o.MaxInFlight = 64
+		o.MaxInFlight = 512
 	}
 	if o.PerEndpoint <= 0 {
-		o.PerEndpoint = 4
+		o.PerEndpoint = 16
+	}
+	if o.Client == nil {
+		// Keep as many idle connections to a host as attempts may run at
+		// once: many endpoints share one host (every Zapier hook is on
+		// hooks.zapier.com), and a connection closed after an attempt
+		// costs the next one a new TCP (and TLS) handshake. Idle ones
+		// close after 90 s.
+		o.Client = ssrf.NewClient(o.Policy, ssrf.ClientOptions{Timeout: o.AttemptTimeout, ConnectTimeout: o.ConnectTimeout,
+			MaxIdleConnsPerHost: o.MaxInFlight})
 	}
 	if o.Tick <= 0 {
 		o.Tick = 5 * time.Second
@@ -139,14 +149,17 @@ type Dispatcher struct {
 	log     *slog.Logger
 	metrics *metrics
 
-	wake    chan struct{}
+	wake    chan struct{} // events may be waiting to be fanned out
+	ready   chan struct{} // deliveries may be due, or slots were freed
 	results chan store.AttemptRecord
 	running sync.WaitGroup // attempts in flight
 
 	mu      sync.Mutex
 	inUse   int
-	perEP   map[string]int
-	soonest time.Time // earliest retry this process scheduled
+	perEP   map[string]int           // claimed and not yet answered, per endpoint
+	sending map[string]chan struct{} // per endpoint: a slot per attempt being sent
+	paused  map[string]int           // endpoints with a 410 not yet recorded, and how many
+	soonest time.Time                // earliest retry this process scheduled
 }
 
 // New builds a dispatcher on a store.
@@ -157,8 +170,11 @@ func New(st *store.Store, o Options) *Dispatcher {
 		sender:  &Sender{Client: o.Client, Timeout: o.AttemptTimeout},
 		metrics: newMetrics(o.Registerer),
 		wake:    make(chan struct{}, 1),
+		ready:   make(chan struct{}, 1),
 		results: make(chan store.AttemptRecord, 4*o.MaxInFlight),
 		perEP:   map[string]int{},
+		sending: map[string]chan struct{}{},
+		paused:  map[string]int{},
 	}
 }
 
@@ -166,11 +182,21 @@ func New(st *store.Store, o Options) *Dispatcher {
 func (d *Dispatcher) Owner() string { return d.o.Owner }
 
 // Notify wakes the dispatcher to fan out and send at once. Call it after a
-// transaction that wrote events commits; it never blocks, and calls made
-// while the dispatcher is busy fold into one.
+// transaction that wrote events commits, or that made deliveries due again
+// (an endpoint enabled, a delivery retried); it never blocks, and calls
+// made while the dispatcher is busy fold into one.
 func (d *Dispatcher) Notify() {
 	select {
 	case d.wake <- struct{}{}:
+	default:
+	}
+	d.kick()
+}
+
+// kick wakes the claim loop only: slots were freed or deliveries made.
+func (d *Dispatcher) kick() {
+	select {
+	case d.ready <- struct{}{}:
 	default:
 	}
 }
@@ -179,9 +205,25 @@ func (d *Dispatcher) Notify() {
 // flight finish (each is bounded by AttemptTimeout), records them and
 // returns. Their requests are not cancelled with ctx: an attempt cut off
 // halfway would be sent again by whoever takes the delivery next.
+//
+// Fanning out and claiming run on two goroutines, so the transactions of
+// one never wait for the other's: under load the claim loop keeps the
+// slots full while new events are turned into deliveries beside it.
 func (d *Dispatcher) Run(ctx context.Context) error {
+	// Two writers, so one batch's commit does not hold up the next: the
+	// global slots of recorded attempts are what new claims wait for.
+	writers := make([]chan struct{}, 2)
+	for i := range writers {
+		writers[i] = make(chan struct{})
+		go d.writeLoop(writers[i])
+	}
 	writerDone := make(chan struct{})
-	go d.writeLoop(writerDone)
+	go func() {
+		for _, w := range writers {
+			<-w
+		}
+		close(writerDone)
+	}()
 	stopCron, err := d.startCron(ctx)
 	if err != nil {
 		close(d.results)
@@ -192,23 +234,38 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		go d.listen(ctx)
 	}
 	d.log.Info("dispatcher started", "max_in_flight", d.o.MaxInFlight, "per_endpoint", d.o.PerEndpoint)
+	fanDone := make(chan struct{})
+	go d.fanLoop(ctx, fanDone)
 	for ctx.Err() == nil {
-		d.fanOut(ctx)
 		d.claim(ctx)
 		timer := time.NewTimer(d.nextWait())
 		select {
 		case <-ctx.Done():
-		case <-d.wake:
+		case <-d.ready:
 		case <-timer.C:
 		}
 		timer.Stop()
 	}
+	<-fanDone
 	stopCron()
 	d.running.Wait()
 	close(d.results)
 	<-writerDone
 	d.log.Info("dispatcher stopped")
 	return nil
+}
+
+// fanLoop fans out events whenever Notify (a commit, the LISTEN
+// notification or the tick) says there may be some.
+func (d *Dispatcher) fanLoop(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
+	for ctx.Err() == nil {
+		d.fanOut(ctx)
+		select {
+		case <-ctx.Done():
+		case <-d.wake:
+		}
+	}
 }
 
 // nextWait is how long the loop may sleep: until the earliest retry this
@@ -229,20 +286,43 @@ func (d *Dispatcher) nextWait() time.Duration {
 	return wait
 }
 
-// fanOut turns undispatched events into deliveries until none are left.
+// fanOut turns undispatched events into deliveries until none are left,
+// leasing the new ones it has free slots for and sending them at once.
 func (d *Dispatcher) fanOut(ctx context.Context) {
 	for ctx.Err() == nil {
-		n, made, err := d.st.FanOut(ctx, d.o.BatchSize, d.o.Now())
+		var reserved []string
+		claimed := time.Now()
+		res, err := d.st.FanOutAndClaim(ctx, store.FanOutRequest{Limit: d.o.BatchSize, At: d.o.Now(), Owner: d.o.Owner, Lease: d.o.Lease,
+			Take: func(ep string) bool {
+				if d.reserve(ep) {
+					reserved = append(reserved, ep)
+					return true
+				}
+				return false
+			}})
 		if err != nil {
+			for _, ep := range reserved {
+				d.release(ep)
+			}
 			if ctx.Err() == nil {
 				d.log.Error("fan out events", "err", err)
 			}
 			return
 		}
-		if made > 0 {
-			d.metrics.fannedOut.Add(float64(made))
+		for _, ep := range res.Refused {
+			d.release(ep)
 		}
-		if n < d.o.BatchSize {
+		for _, t := range res.Tasks {
+			d.running.Add(1)
+			go d.process(t, claimed)
+		}
+		if res.Deliveries > 0 {
+			d.metrics.fannedOut.Add(float64(res.Deliveries))
+			if res.Deliveries > len(res.Tasks) {
+				d.kick() // some wait in the queue for the claim loop
+			}
+		}
+		if res.Events < d.o.BatchSize {
 			return
 		}
 	}
@@ -258,8 +338,9 @@ func (d *Dispatcher) claim(ctx context.Context) {
 			return
 		}
 		var reserved []string
+		now, claimed := d.o.Now(), time.Now()
 		tasks, err := d.st.ClaimDeliveries(ctx, store.ClaimRequest{
-			Owner: d.o.Owner, Now: d.o.Now(), Lease: d.o.Lease, Limit: min(free, d.o.BatchSize), Exclude: busy,
+			Owner: d.o.Owner, Now: now, Lease: d.o.Lease, Limit: min(free, d.o.BatchSize), Exclude: busy,
 			Take: func(ep string) bool {
 				if d.reserve(ep) {
 					reserved = append(reserved, ep)
@@ -277,13 +358,33 @@ func (d *Dispatcher) claim(ctx context.Context) {
 			}
 			return
 		}
+		d.releaseUnclaimed(reserved, tasks)
 		for _, t := range tasks {
 			d.running.Add(1)
-			go d.process(t)
+			go d.process(t, claimed)
 		}
 		if len(tasks) == 0 {
 			return
 		}
+	}
+}
+
+// releaseUnclaimed frees the slots reserved for deliveries the claim chose
+// but could not lease (another dispatcher took them meanwhile).
+func (d *Dispatcher) releaseUnclaimed(reserved []string, tasks []store.Task) {
+	if len(reserved) == len(tasks) {
+		return
+	}
+	got := map[string]int{}
+	for _, t := range tasks {
+		got[t.Delivery.EndpointID]++
+	}
+	for _, ep := range reserved {
+		if got[ep] > 0 {
+			got[ep]--
+			continue
+		}
+		d.release(ep)
 	}
 }
 
@@ -293,7 +394,12 @@ func (d *Dispatcher) capacity() (int, []string) {
 	defer d.mu.Unlock()
 	var busy []string
 	for ep, n := range d.perEP {
-		if n >= d.o.PerEndpoint && len(busy) < 500 {
+		if n >= d.claimAhead() && len(busy) < 500 {
+			busy = append(busy, ep)
+		}
+	}
+	for ep := range d.paused {
+		if d.perEP[ep] < d.claimAhead() && len(busy) < 500 {
 			busy = append(busy, ep)
 		}
 	}
@@ -303,22 +409,75 @@ func (d *Dispatcher) capacity() (int, []string) {
 func (d *Dispatcher) reserve(ep string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.inUse >= d.o.MaxInFlight || d.perEP[ep] >= d.o.PerEndpoint {
+	if d.inUse >= d.o.MaxInFlight || d.perEP[ep] >= d.claimAhead() || d.paused[ep] > 0 {
 		return false
 	}
 	d.inUse++
-	d.perEP[ep]++
+	if d.perEP[ep]++; d.sending[ep] == nil {
+		d.sending[ep] = make(chan struct{}, d.o.PerEndpoint)
+	}
 	return true
 }
 
-func (d *Dispatcher) release(ep string) {
+// claimAhead is how many deliveries to one endpoint may be claimed at once:
+// PerEndpoint being sent and as many again waiting their turn, so the next
+// round is already leased when a slot frees and one claim transaction
+// feeds an endpoint for more than one round trip.
+func (d *Dispatcher) claimAhead() int { return 2 * d.o.PerEndpoint }
+
+// sendSlot returns the endpoint's semaphore of attempts being sent.
+func (d *Dispatcher) sendSlot(ep string) chan struct{} {
 	d.mu.Lock()
-	d.inUse--
+	defer d.mu.Unlock()
+	return d.sending[ep]
+}
+
+// release gives back both halves of a reserved slot, for a delivery that
+// was reserved but not sent.
+func (d *Dispatcher) release(ep string) {
+	d.endpointDone(ep)
+	d.recorded(1)
+}
+
+// endpointDone frees the endpoint's share of a slot: the attempt's
+// response is in, so the endpoint may get another request. The global
+// share stays taken until the attempt is recorded, which bounds the
+// attempts sent but not yet written (resent after a crash) to MaxInFlight.
+func (d *Dispatcher) endpointDone(ep string) {
+	d.mu.Lock()
 	if d.perEP[ep]--; d.perEP[ep] <= 0 {
 		delete(d.perEP, ep)
+		delete(d.sending, ep)
 	}
 	d.mu.Unlock()
-	d.Notify()
+	d.kick()
+}
+
+// recorded frees the global share of n slots once their attempts are
+// written (or given up on).
+func (d *Dispatcher) recorded(n int) {
+	d.mu.Lock()
+	d.inUse -= n
+	d.mu.Unlock()
+	d.kick()
+}
+
+// pause frees an endpoint's share of a slot but takes no more deliveries
+// to it until unpause: its 410 is on its way to the database.
+func (d *Dispatcher) pause(ep string) {
+	d.mu.Lock()
+	d.paused[ep]++
+	d.mu.Unlock()
+	d.endpointDone(ep)
+}
+
+func (d *Dispatcher) unpause(ep string) {
+	d.mu.Lock()
+	if d.paused[ep]--; d.paused[ep] <= 0 {
+		delete(d.paused, ep)
+	}
+	d.mu.Unlock()
+	d.kick()
 }
 
 // retryAt notes a retry this process scheduled, so the loop wakes for it.
@@ -328,4 +487,5 @@ func (d *Dispatcher) retryAt(t time.Time) {
 		d.soonest = t
 	}
 	d.mu.Unlock()
+	d.kick() // the loop may be asleep until later than t
 }

@@ -78,6 +78,9 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 			dl.Attempts[0].ResponseHeaders["Location"] != target.url() {
 			t.Fatalf("delivery %+v", dl)
 		}
+		if e := dl.Attempts[0].Error; e == nil || !strings.Contains(*e, "refused to follow a redirect (HTTP 307 to "+target.url()+")") {
+			t.Fatalf("the attempt log does not say the redirect to loopback was refused: %v", e)
+		}
 		if followed.Load() != 0 {
 			t.Fatal("the redirect was followed")
 		}

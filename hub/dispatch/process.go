@@ -10,14 +10,44 @@ import (
 	"github.com/visage-jobs/visage-hub/hub/store"
 )
 
-// process sends one claimed delivery and hands the result to the writer,
-// which frees the endpoint's slot once the result is written: until then
-// the endpoint's state (a 410 disabling it, say) is not yet visible to the
-// next claim.
-func (d *Dispatcher) process(t store.Task) {
+// process sends one claimed delivery and hands the result to the writer.
+// The endpoint's share of the slot is freed as soon as the response is in,
+// so the next delivery to it can go out while this one's record waits for
+// its batch's commit (the lease keeps the delivery itself from being
+// claimed again); the global share is freed once it is recorded.
+// A 410 is the exception: it pauses the endpoint in this process until the
+// writer has recorded it disabled, so no more deliveries are sent to a
+// receiver that asked us to stop.
+//
+// A delivery claimed ahead waits here for one of its endpoint's sending
+// slots. If its lease would run out before an attempt started now could be
+// recorded, it is not sent at all: it goes back to the queue when the
+// lease expires, rather than risk a second dispatcher sending it too.
+func (d *Dispatcher) process(t store.Task, claimed time.Time) {
 	defer d.running.Done()
-	d.results <- d.attempt(context.Background(), t)
+	slot := d.sendSlot(t.Delivery.EndpointID)
+	slot <- struct{}{}
+	if time.Since(claimed)+d.o.AttemptTimeout+leaseMargin > d.o.Lease {
+		<-slot
+		d.release(t.Delivery.EndpointID)
+		d.log.Warn("a claimed delivery waited too long for its endpoint; it is left to its lease", "delivery_id", t.Delivery.ID)
+		return
+	}
+	rec := d.attempt(context.Background(), t)
+	<-slot
+	if rec.Outcome == store.OutcomeGone {
+		d.pause(rec.EndpointID)
+	} else {
+		d.endpointDone(rec.EndpointID)
+	}
+	d.results <- rec
 }
+
+// leaseMargin is the time an attempt's record needs after the attempt, on
+// top of its timeout, before the lease ends. (The configuration insists on
+// a lease at least 5 s longer than the timeout, so a delivery sent at once
+// always fits.)
+const leaseMargin = time.Second
 
 // attempt sends the delivery once and decides what happens next: success,
 // a retry per the schedule (or the receiver's Retry-After), or failure.
@@ -105,8 +135,11 @@ func (d *Dispatcher) record(batch []store.AttemptRecord) {
 		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
 	}
 	for _, r := range batch {
-		d.release(r.EndpointID)
+		if r.Outcome == store.OutcomeGone {
+			d.unpause(r.EndpointID)
+		}
 	}
+	d.recorded(len(batch))
 	if err != nil {
 		d.log.Error("record attempts", "err", err, "attempts", len(batch))
 		return

@@ -83,7 +83,19 @@ func (s *Sender) Send(ctx context.Context, ep hub.Webhook, msgID string, body []
 		}
 		a.ResponseHeaders[k] = res.Header.Get(k)
 	}
-	if rerr != nil && !a.Succeeded() {
+	switch {
+	case status >= 300 && status < 400:
+		// The client never follows redirects: a redirect could point
+		// anywhere, loopback included, and the receiver's URL is what
+		// was validated. Say so, or the log would show a bare 3xx.
+		to := res.Header.Get("Location")
+		if to == "" {
+			to = "no Location"
+		}
+		msg := fmt.Sprintf("refused to follow a redirect (HTTP %d to %s): webhook deliveries are never redirected, so this attempt failed; "+
+			"save the final URL instead", status, to)
+		a.Error = &msg
+	case rerr != nil && !a.Succeeded():
 		msg := "reading the response failed: " + s.describe(rerr)
 		a.Error = &msg
 	}

@@ -70,7 +70,7 @@ func (d *Dispatcher) SendTest(ctx context.Context, w hub.Webhook, eventType stri
 		return hub.Delivery{}, fmt.Errorf("encode test event: %w", err)
 	}
 	a := d.sender.Send(ctx, w, ev.ID, body, now.Time)
-	a.Attempt = 1
+	a.Attempt, a.RequestBody = 1, string(body)
 	dl := hub.Delivery{ID: hub.NewID(hub.PrefixDelivery), AccountID: w.AccountID, EventID: ev.ID, EventType: eventType,
 		Status: hub.DeliveryFailed, Test: true, AttemptCount: 1, CreatedAt: now, UpdatedAt: now, Attempts: []hub.Attempt{a}}
 	dl.SetEndpoint(w.ID)

@@ -173,6 +173,10 @@ func TestWebhookLifecycle(t *testing.T) {
 			if len(one.Attempts) != 1 || one.Attempts[0]["request_headers"] == nil || one.Attempts[0]["duration_ms"] == nil {
 				t.Fatalf("delivery %+v", one)
 			}
+			sentReq, _ := rc.last(t)
+			if one.Attempts[0]["request_body"] != string(sentReq.Body) {
+				t.Fatalf("logged request body %v, sent %s", one.Attempts[0]["request_body"], sentReq.Body)
+			}
 		})
 		t.Run("retry and replay resend through the queue", func(t *testing.T) {
 			runDispatcher(t, d)

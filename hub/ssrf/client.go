@@ -111,7 +111,7 @@ func NewClient(p Policy, o ClientOptions) *http.Client {
 		TLSClientConfig:        tlsConfig,
 		TLSHandshakeTimeout:    o.TLSHandshakeTimeout,
 		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           100,
+		MaxIdleConns:           max(100, 4*o.MaxIdleConnsPerHost),
 		MaxIdleConnsPerHost:    o.MaxIdleConnsPerHost,
 		IdleConnTimeout:        90 * time.Second,
 		ExpectContinueTimeout:  time.Second,

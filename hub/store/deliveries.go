@@ -65,14 +65,20 @@ func (s *Store) ListDeliveries(ctx context.Context, accountID, endpointID string
 // GetDelivery returns one of an account's deliveries with every attempt,
 // oldest first.
 func (s *Store) GetDelivery(ctx context.Context, accountID, id string) (hub.Delivery, error) {
-	var d hub.Delivery
-	err := s.db.GetContext(ctx, &d, s.q(`SELECT `+deliveryColumns+` FROM deliveries WHERE account_id = ? AND id = ?`), accountID, id)
+	var row taskRow
+	err := s.db.GetContext(ctx, &row, s.q(taskQuery+` WHERE d.account_id = ? AND d.id = ?`), accountID, id)
 	if err != nil {
 		return hub.Delivery{}, notFound(err, "delivery")
 	}
-	d.SetEndpoint(d.EndpointID)
-	d.Attempts, err = s.attempts(ctx, s.db, id)
-	return d, err
+	t := row.task() // the body, built exactly as the dispatcher sends it
+	d := t.Delivery
+	if d.Attempts, err = s.attempts(ctx, s.db, id); err != nil {
+		return hub.Delivery{}, err
+	}
+	for i := range d.Attempts {
+		d.Attempts[i].RequestBody = string(t.Body)
+	}
+	return d, nil
 }
 
 // attemptRow is an attempt as stored: the header maps are JSON text.
@@ -110,33 +116,49 @@ func (s *Store) attempts(ctx context.Context, q sqlx.QueryerContext, deliveryID 
 	return out, nil
 }
 
-// insertAttempt writes one attempt. The text is made safe for PostgreSQL's
-// TEXT (valid UTF-8, no NUL), since response bodies are whatever an
-// endpoint sent.
+// insertAttempt writes one attempt.
 func (s *Store) insertAttempt(ctx context.Context, tx *sqlx.Tx, deliveryID string, a hub.Attempt) error {
-	reqH, err := json.Marshal(a.RequestHeaders)
-	if err != nil {
-		return fmt.Errorf("encode attempt: %w", err)
-	}
-	if a.ResponseHeaders == nil {
-		a.ResponseHeaders = map[string]string{}
-	}
-	resH, err := json.Marshal(a.ResponseHeaders)
-	if err != nil {
-		return fmt.Errorf("encode attempt: %w", err)
-	}
-	var errText *string
-	if a.Error != nil {
-		e := cleanText(*a.Error)
-		errText = &e
-	}
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO delivery_attempts (delivery_id, attempt, request_headers, response_status,
-		response_headers, response_body, duration_ms, error, sent_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (delivery_id, attempt) DO NOTHING`),
-		deliveryID, a.Attempt, cleanText(string(reqH)), a.ResponseStatus, cleanText(string(resH)), cleanText(a.ResponseBody),
-		a.DurationMS, errText, a.SentAt, a.NextAttemptAt)
-	if err != nil {
-		return fmt.Errorf("insert attempt: %w", err)
+	return s.insertAttempts(ctx, tx, []AttemptRecord{{DeliveryID: deliveryID, Attempt: a}})
+}
+
+const attemptInsertCols = 10
+
+// insertAttempts writes attempts with multi-row INSERTs, so recording a
+// batch costs a few statements, not one per attempt. The text is made
+// safe for PostgreSQL's TEXT (valid UTF-8, no NUL), since response bodies
+// are whatever an endpoint sent.
+func (s *Store) insertAttempts(ctx context.Context, tx *sqlx.Tx, recs []AttemptRecord) error {
+	row := "(" + placeholders(attemptInsertCols) + ")"
+	for start := 0; start < len(recs); start += recordRowsPerStmt {
+		chunk := recs[start:min(start+recordRowsPerStmt, len(recs))]
+		args := make([]any, 0, len(chunk)*attemptInsertCols)
+		for _, r := range chunk {
+			a := r.Attempt
+			reqH, err := json.Marshal(a.RequestHeaders)
+			if err != nil {
+				return fmt.Errorf("encode attempt: %w", err)
+			}
+			if a.ResponseHeaders == nil {
+				a.ResponseHeaders = map[string]string{}
+			}
+			resH, err := json.Marshal(a.ResponseHeaders)
+			if err != nil {
+				return fmt.Errorf("encode attempt: %w", err)
+			}
+			var errText *string
+			if a.Error != nil {
+				e := cleanText(*a.Error)
+				errText = &e
+			}
+			args = append(args, r.DeliveryID, a.Attempt, cleanText(string(reqH)), a.ResponseStatus, cleanText(string(resH)),
+				cleanText(a.ResponseBody), a.DurationMS, errText, a.SentAt, a.NextAttemptAt)
+		}
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO delivery_attempts (delivery_id, attempt, request_headers, response_status,
+			response_headers, response_body, duration_ms, error, sent_at, next_attempt_at) VALUES `+row+
+			strings.Repeat(", "+row, len(chunk)-1)+` ON CONFLICT (delivery_id, attempt) DO NOTHING`), args...)
+		if err != nil {
+			return fmt.Errorf("insert attempts: %w", err)
+		}
 	}
 	return nil
 }

@@ -30,6 +30,26 @@ func (s *Store) skipLocked(of string) string {
 	return ` FOR UPDATE SKIP LOCKED`
 }
 
+// inQueueTx runs one of the dispatcher's own transactions. On PostgreSQL
+// it commits without waiting for the WAL flush (synchronous_commit off for
+// this transaction only): what it writes is bookkeeping that a database
+// crash may lose without losing an event, since the events themselves were
+// committed durably by the writes that made them. A lost fan-out is done
+// again (deliveries are unique per event and endpoint), a lost lease or
+// attempt record means the delivery is sent again: at least once, as ever.
+// Not waiting for the flush is what lets one dispatcher run many small
+// transactions a second beside the API's durable ones.
+func (s *Store) inQueueTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if s.dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+				return fmt.Errorf("queue transaction: %w", err)
+			}
+		}
+		return fn(tx)
+	})
+}
+
 func placeholders(n int) string {
 	if n <= 0 {
 		return ""
@@ -44,16 +64,55 @@ func placeholders(n int) string {
 // after it the deliveries exist. It returns how many events it took and
 // how many deliveries it made. The deliveries are due at `at`.
 func (s *Store) FanOut(ctx context.Context, limit int, at time.Time) (events, deliveries int, err error) {
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var evs []struct {
-			ID        string   `db:"id"`
-			AccountID string   `db:"account_id"`
-			Type      string   `db:"type"`
-			JobID     *string  `db:"job_id"`
-			CreatedAt hub.Time `db:"created_at"`
-		}
-		err := tx.SelectContext(ctx, &evs, s.q(`SELECT id, account_id, type, job_id, created_at FROM events
-			WHERE dispatched_at IS NULL ORDER BY id LIMIT ?`+s.skipLocked("")), limit)
+	res, err := s.FanOutAndClaim(ctx, FanOutRequest{Limit: limit, At: at})
+	return res.Events, res.Deliveries, err
+}
+
+// FanOutRequest says what FanOutAndClaim may take: events, and leases on
+// the deliveries it makes for the dispatcher's free slots.
+type FanOutRequest struct {
+	Limit int
+	At    time.Time
+	// Owner, Lease and Take, when Take is set, lease the new deliveries
+	// Take accepts to Owner until At+Lease, as ClaimDeliveries would.
+	Owner string
+	Lease time.Duration
+	Take  func(endpointID string) bool
+}
+
+// FanOutResult is what FanOutAndClaim did.
+type FanOutResult struct {
+	Events, Deliveries int
+	// Tasks are the new deliveries leased to the owner, ready to send.
+	Tasks []Task
+	// Refused lists, once per delivery, the endpoints Take accepted but
+	// that got no task (the delivery already existed), so the caller can
+	// free the slots it reserved.
+	Refused []string
+}
+
+// fanEvent is an undispatched event as the fan-out reads it.
+type fanEvent struct {
+	ID        string   `db:"id"`
+	AccountID string   `db:"account_id"`
+	Type      string   `db:"type"`
+	JobID     *string  `db:"job_id"`
+	Data      string   `db:"data"`
+	Prev      *string  `db:"previous_status"`
+	CreatedAt hub.Time `db:"created_at"`
+}
+
+// FanOutAndClaim is FanOut that also leases the deliveries it creates to
+// the dispatcher when it has room for them, and returns them ready to send:
+// a new event then costs one transaction before its first attempt, not a
+// fan-out and a claim.
+func (s *Store) FanOutAndClaim(ctx context.Context, r FanOutRequest) (FanOutResult, error) {
+	var res FanOutResult
+	err := s.inQueueTx(ctx, func(tx *sqlx.Tx) error {
+		res = FanOutResult{}
+		var evs []fanEvent
+		err := tx.SelectContext(ctx, &evs, s.q(`SELECT id, account_id, type, job_id, data, previous_status, created_at FROM events
+			WHERE dispatched_at IS NULL ORDER BY id LIMIT ?`+s.skipLocked("")), r.Limit)
 		if err != nil {
 			return fmt.Errorf("claim events: %w", err)
 		}
@@ -83,8 +142,10 @@ func (s *Store) FanOut(ctx context.Context, limit int, at time.Time) (events, de
 			}
 			byAccount[w.AccountID] = append(byAccount[w.AccountID], w)
 		}
-		now := hub.TimeOf(at)
+		now := hub.TimeOf(r.At)
+		until := hub.TimeOf(r.At.Add(r.Lease))
 		var values []any
+		taken := map[string]taskRow{} // delivery ID -> what its task is built from
 		for _, e := range evs {
 			job := ""
 			if e.JobID != nil {
@@ -94,11 +155,24 @@ func (s *Store) FanOut(ctx context.Context, limit int, at time.Time) (events, de
 				if w.CreatedAt.After(e.CreatedAt.Time) || !w.Wants(e.Type, job) {
 					continue
 				}
-				values = append(values, hub.NewID(hub.PrefixDelivery), e.AccountID, w.ID, e.ID, e.Type,
-					string(hub.DeliveryPending), 0, now, now, now)
+				id := hub.NewID(hub.PrefixDelivery)
+				var owner *string
+				var leaseUntil hub.Time
+				if r.Take != nil && r.Take(w.ID) {
+					owner, leaseUntil = &r.Owner, until
+					data := e.Data
+					taken[id] = taskRow{
+						Delivery: hub.Delivery{ID: id, AccountID: e.AccountID, EndpointID: w.ID, EventID: e.ID, EventType: e.Type,
+							Status: hub.DeliveryPending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now},
+						EvType: &e.Type, EvData: &data, EvPrev: e.Prev, EvCreated: e.CreatedAt, Kind: string(w.Kind), URL: w.URL,
+						Secret: w.Secret, PrevSecret: w.PreviousSecret, PrevExpires: w.PreviousExpiresAt,
+					}
+				}
+				values = append(values, id, e.AccountID, w.ID, e.ID, e.Type, string(hub.DeliveryPending), 0, now, now, now, owner, leaseUntil)
 			}
 		}
-		if err := s.insertDeliveries(ctx, tx, values); err != nil {
+		made, err := s.insertDeliveries(ctx, tx, values)
+		if err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q(`UPDATE events SET dispatched_at = ? WHERE id IN (`+placeholders(len(ids))+`)`),
@@ -106,33 +180,47 @@ func (s *Store) FanOut(ctx context.Context, limit int, at time.Time) (events, de
 		if err != nil {
 			return fmt.Errorf("mark events dispatched: %w", err)
 		}
-		events, deliveries = len(evs), len(values)/deliveryInsertCols
+		res.Events, res.Deliveries = len(evs), len(made)
+		for id, row := range taken {
+			if made[id] {
+				res.Tasks = append(res.Tasks, row.task())
+			} else {
+				res.Refused = append(res.Refused, row.EndpointID)
+			}
+		}
 		return nil
 	})
 	if err != nil {
-		return 0, 0, err
+		return FanOutResult{}, err
 	}
-	return events, deliveries, nil
+	return res, nil
 }
 
-const deliveryInsertCols = 10
+const deliveryInsertCols = 12
 
 // insertDeliveries writes delivery rows with multi-row INSERTs, a few
-// hundred rows a statement, so a burst of events costs few round trips.
-func (s *Store) insertDeliveries(ctx context.Context, tx *sqlx.Tx, values []any) error {
+// hundred rows a statement, so a burst of events costs few round trips,
+// and returns the IDs of the rows written (a delivery that already
+// existed for its event and endpoint is skipped).
+func (s *Store) insertDeliveries(ctx context.Context, tx *sqlx.Tx, values []any) (map[string]bool, error) {
 	const rowsPerStmt = 200
+	made := map[string]bool{}
 	row := "(" + placeholders(deliveryInsertCols) + ")"
 	for start := 0; start < len(values); start += rowsPerStmt * deliveryInsertCols {
 		end := min(start+rowsPerStmt*deliveryInsertCols, len(values))
 		n := (end - start) / deliveryInsertCols
 		query := `INSERT INTO deliveries (id, account_id, endpoint_id, event_id, event_type, status, attempts,
-			next_attempt_at, created_at, updated_at) VALUES ` + row + strings.Repeat(", "+row, n-1) +
-			` ON CONFLICT (event_id, endpoint_id) DO NOTHING`
-		if _, err := tx.ExecContext(ctx, s.q(query), values[start:end]...); err != nil {
-			return fmt.Errorf("insert deliveries: %w", err)
+			next_attempt_at, created_at, updated_at, lease_owner, lease_until) VALUES ` + row + strings.Repeat(", "+row, n-1) +
+			` ON CONFLICT (event_id, endpoint_id) DO NOTHING RETURNING id`
+		var ids []string
+		if err := tx.SelectContext(ctx, &ids, s.q(query), values[start:end]...); err != nil {
+			return nil, fmt.Errorf("insert deliveries: %w", err)
+		}
+		for _, id := range ids {
+			made[id] = true
 		}
 	}
-	return nil
+	return made, nil
 }
 
 // Task is a claimed delivery with everything needed to send it: the
@@ -158,6 +246,14 @@ type ClaimRequest struct {
 	Take func(endpointID string) bool
 }
 
+// taskQuery reads deliveries with what sending them takes: the endpoint's
+// URL and secrets and the event the body is built from.
+const taskQuery = `SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.test,
+	d.attempts, d.next_attempt_at, d.created_at, d.updated_at, d.payload, e.type AS ev_type, e.data AS ev_data,
+	e.previous_status AS ev_prev, e.created_at AS ev_created, w.kind, w.url, w.secret, w.previous_secret,
+	w.previous_expires_at
+	FROM deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN events e ON e.id = d.event_id`
+
 type taskRow struct {
 	hub.Delivery
 	Payload     *string  `db:"payload"`
@@ -175,49 +271,74 @@ type taskRow struct {
 // ClaimDeliveries leases due deliveries of active endpoints to r.Owner until
 // r.Now+r.Lease and returns them. A lease that expired (its dispatcher
 // crashed or hung) is claimable again, which is how lease recovery works.
+//
+// It reads the due deliveries first without locking them (the partial
+// index deliveries_due, nothing joined), lets r.Take choose, and locks only
+// the chosen ones, skipping any another dispatcher is claiming at this
+// moment and re-checking their leases, so a claim writes no more row locks
+// than deliveries it takes. The caller frees the slots it reserved in Take
+// for endpoints of deliveries that were chosen but not returned.
 func (s *Store) ClaimDeliveries(ctx context.Context, r ClaimRequest) ([]Task, error) {
 	var tasks []Task
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inQueueTx(ctx, func(tx *sqlx.Tx) error {
 		now := hub.TimeOf(r.Now)
-		query := `SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.test, d.attempts,
-			d.next_attempt_at, d.created_at, d.updated_at, d.payload, e.type AS ev_type, e.data AS ev_data,
-			e.previous_status AS ev_prev, e.created_at AS ev_created, w.kind, w.url, w.secret, w.previous_secret,
-			w.previous_expires_at
-			FROM deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN events e ON e.id = d.event_id
-			WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?
-			AND (d.lease_until IS NULL OR d.lease_until < ?) AND w.status = 'active'`
+		due := `SELECT id, endpoint_id FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ?
+			AND (lease_until IS NULL OR lease_until < ?)
+			AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE status = 'active')`
 		args := []any{now, now}
 		if len(r.Exclude) > 0 {
-			query += ` AND d.endpoint_id NOT IN (` + placeholders(len(r.Exclude)) + `)`
+			due += ` AND endpoint_id NOT IN (` + placeholders(len(r.Exclude)) + `)`
 			for _, id := range r.Exclude {
 				args = append(args, id)
 			}
 		}
-		query += ` ORDER BY d.next_attempt_at LIMIT ?` + s.skipLocked("d")
+		due += ` ORDER BY next_attempt_at LIMIT ?`
 		args = append(args, r.Limit*4)
-		var rows []taskRow
-		if err := tx.SelectContext(ctx, &rows, s.q(query), args...); err != nil {
-			return fmt.Errorf("claim deliveries: %w", err)
+		var candidates []struct {
+			ID         string `db:"id"`
+			EndpointID string `db:"endpoint_id"`
 		}
-		var ids []any
-		for _, row := range rows {
-			if len(ids) == r.Limit {
+		if err := tx.SelectContext(ctx, &candidates, s.q(due), args...); err != nil {
+			return fmt.Errorf("find due deliveries: %w", err)
+		}
+		var chosen []any
+		for _, c := range candidates {
+			if len(chosen) == r.Limit {
 				break
 			}
-			if r.Take != nil && !r.Take(row.EndpointID) {
+			if r.Take != nil && !r.Take(c.EndpointID) {
 				continue
 			}
-			ids = append(ids, row.ID)
-			tasks = append(tasks, row.task())
+			chosen = append(chosen, c.ID)
 		}
-		if len(ids) == 0 {
+		if len(chosen) == 0 {
 			return nil
 		}
+		// Lock the chosen rows that are still free (skipping any another
+		// dispatcher's claim holds right now) and lease them in one go.
 		until := hub.TimeOf(r.Now.Add(r.Lease))
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (`+placeholders(len(ids))+`)`),
-			append([]any{r.Owner, until}, ids...)...)
+		var leased []string
+		err := tx.SelectContext(ctx, &leased, s.q(`UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (
+			SELECT id FROM deliveries WHERE id IN (`+placeholders(len(chosen))+`)
+			AND status IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until < ?)`+s.skipLocked("")+`)
+			RETURNING id`), append(append([]any{r.Owner, until}, chosen...), now)...)
 		if err != nil {
 			return fmt.Errorf("lease deliveries: %w", err)
+		}
+		if len(leased) == 0 {
+			return nil
+		}
+		ids := make([]any, len(leased))
+		for i, id := range leased {
+			ids[i] = id
+		}
+		var rows []taskRow
+		err = tx.SelectContext(ctx, &rows, s.q(taskQuery+` WHERE d.id IN (`+placeholders(len(ids))+`) ORDER BY d.next_attempt_at`), ids...)
+		if err != nil {
+			return fmt.Errorf("load claimed deliveries: %w", err)
+		}
+		for _, row := range rows {
+			tasks = append(tasks, row.task())
 		}
 		return nil
 	})

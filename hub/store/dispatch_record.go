@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -72,26 +74,27 @@ type health struct {
 // the dispatcher.
 func (s *Store) RecordAttempts(ctx context.Context, recs []AttemptRecord, o RecordOptions) (RecordResult, error) {
 	res := RecordResult{Disabled: map[string]string{}}
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inQueueTx(ctx, func(tx *sqlx.Tx) error {
 		res.Applied = 0
 		clear(res.Disabled)
 		now := hub.TimeOf(o.Now)
 		eps := map[string]*health{}
 		var order []string
+		applied, err := s.markAttempted(ctx, tx, recs, o.Owner, now)
+		if err != nil {
+			return err
+		}
+		var written []AttemptRecord
 		for _, r := range recs {
-			out, err := tx.ExecContext(ctx, s.q(`UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?,
-				lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND attempts = ?`),
-				string(r.Status), r.Attempt.Attempt, r.Attempt.NextAttemptAt, now, r.DeliveryID, o.Owner, r.Attempt.Attempt-1)
-			if err != nil {
-				return fmt.Errorf("record delivery: %w", err)
+			if applied[r.DeliveryID] {
+				written = append(written, r)
 			}
-			if n, _ := out.RowsAffected(); n == 0 {
-				continue
-			}
-			if err := s.insertAttempt(ctx, tx, r.DeliveryID, r.Attempt); err != nil {
-				return err
-			}
-			res.Applied++
+		}
+		if err := s.insertAttempts(ctx, tx, written); err != nil {
+			return err
+		}
+		res.Applied = len(written)
+		for _, r := range written {
 			if r.Outcome == OutcomeNeutral {
 				continue
 			}
@@ -113,7 +116,28 @@ func (s *Store) RecordAttempts(ctx context.Context, recs []AttemptRecord, o Reco
 				h.lastError = attemptSummary(r.Attempt)
 			}
 		}
+		// Endpoints in ID order, so two batches recorded at once lock
+		// their rows in the same order and cannot deadlock.
+		slices.Sort(order)
+		// Endpoints whose last attempt here succeeded only clear their
+		// failure streak: one statement for all of them.
+		var healthy []any
 		for _, id := range order {
+			if h := eps[id]; !h.gone && !h.failedAfterLastGood {
+				healthy = append(healthy, id)
+			}
+		}
+		if len(healthy) > 0 {
+			_, err := tx.ExecContext(ctx, s.q(`UPDATE webhook_endpoints SET failing_since = NULL
+				WHERE id IN (`+placeholders(len(healthy))+`) AND failing_since IS NOT NULL`), healthy...)
+			if err != nil {
+				return fmt.Errorf("clear failure streaks: %w", err)
+			}
+		}
+		for _, id := range order {
+			if h := eps[id]; !h.gone && !h.failedAfterLastGood {
+				continue
+			}
 			reason, err := s.applyHealth(ctx, tx, id, eps[id], now, o.FailureWindow)
 			if err != nil {
 				return err
@@ -127,8 +151,47 @@ func (s *Store) RecordAttempts(ctx context.Context, recs []AttemptRecord, o Reco
 	return res, err
 }
 
-// applyHealth updates one endpoint after a batch and returns the reason
-// when it was disabled.
+// recordRowsPerStmt bounds the rows of one multi-row statement, keeping
+// its parameters well inside both databases' limits.
+const recordRowsPerStmt = 200
+
+// markAttempted moves each delivery to its status after the attempt and
+// frees its lease, in one statement per couple of hundred, but only where
+// the owner still holds the lease and the attempt is the next one. It
+// returns the deliveries it changed; the others' attempts are dropped.
+func (s *Store) markAttempted(ctx context.Context, tx *sqlx.Tx, recs []AttemptRecord, owner string, now hub.Time) (map[string]bool, error) {
+	applied := make(map[string]bool, len(recs))
+	for start := 0; start < len(recs); start += recordRowsPerStmt {
+		chunk := recs[start:min(start+recordRowsPerStmt, len(recs))]
+		var rows strings.Builder
+		args := []any{now}
+		for i, r := range chunk {
+			if i == 0 {
+				rows.WriteString(`SELECT CAST(? AS TEXT) AS id, CAST(? AS TEXT) AS status, CAST(? AS INTEGER) AS attempts, CAST(? AS BIGINT) AS next_at`)
+			} else {
+				rows.WriteString(` UNION ALL SELECT ?, ?, ?, ?`)
+			}
+			args = append(args, r.DeliveryID, string(r.Status), r.Attempt.Attempt, r.Attempt.NextAttemptAt)
+		}
+		args = append(args, owner)
+		var ids []string
+		err := tx.SelectContext(ctx, &ids, s.q(`UPDATE deliveries SET status = v.status, attempts = v.attempts,
+			next_attempt_at = v.next_at, lease_owner = NULL, lease_until = NULL, updated_at = ?
+			FROM (`+rows.String()+`) AS v
+			WHERE deliveries.id = v.id AND deliveries.lease_owner = ? AND deliveries.attempts = v.attempts - 1
+			RETURNING deliveries.id`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("record deliveries: %w", err)
+		}
+		for _, id := range ids {
+			applied[id] = true
+		}
+	}
+	return applied, nil
+}
+
+// applyHealth updates one endpoint that answered 410 or whose last attempt
+// in the batch failed, and returns the reason when it was disabled.
 func (s *Store) applyHealth(ctx context.Context, tx *sqlx.Tx, id string, h *health, now hub.Time, window time.Duration) (string, error) {
 	if h.gone {
 		reason := "the endpoint answered 410 Gone, which asks senders to stop; fix the receiver and enable the webhook again"
@@ -140,13 +203,6 @@ func (s *Store) applyHealth(ctx context.Context, tx *sqlx.Tx, id string, h *heal
 			return "the hook answered 410 Gone and was deleted", nil
 		}
 		return s.disable(ctx, tx, id, reason, now, hub.Time{})
-	}
-	if !h.failedAfterLastGood {
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL`), id)
-		if err != nil {
-			return "", fmt.Errorf("clear failure streak: %w", err)
-		}
-		return "", nil
 	}
 	since := hub.TimeOf(h.firstFailAfterOK)
 	streak := `COALESCE(failing_since, ?)`
