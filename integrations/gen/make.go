@@ -18,12 +18,12 @@ const MakeDir = "integrations/make/src"
 
 // Names the Make app shares between its components.
 const (
-	makeConnection = "visage"                        // the connection's local ID
+	makeConnection = "visage"                         // the connection's local ID
 	makeHubURL     = "https://public-api.visage.jobs" // the connection's default hub URL
-	makeJobsRPC    = "listJobs"                      // fills every job_id select
-	makeStatusRPC  = "listStatuses"                  // candidate statuses
-	makePollLimit  = 200                             // the hub's largest polling page
-	makeEpochLimit = 200                             // items "choose where to start" lists (Make allows ≤ 300)
+	makeJobsRPC    = "listJobs"                       // fills every job_id select
+	makeStatusRPC  = "listStatuses"                   // candidate statuses
+	makePollLimit  = 200                              // the hub's largest polling page
+	makeEpochLimit = 200                              // items "choose where to start" lists (Make allows ≤ 300)
 )
 
 func init() { register("make", makeFiles) }
