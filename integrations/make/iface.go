@@ -12,15 +12,18 @@ import (
 // CheckInterface compares one output bundle with a module's interface:
 // every field of the interface is present with a value of a compatible
 // type (null fits any, as Make shows it empty), and the bundle has no field
-// the interface does not list, which a user could not map. It returns the
-// problems, with dotted paths.
+// the interface does not list, which a user could not map. Inside the
+// items of an array of collections (experience, education) a field may be
+// absent, as the API leaves out the optional parts of such records; when
+// present it is checked all the same. It returns the problems, with dotted
+// paths.
 func CheckInterface(iface []any, bundle any) []string {
 	var out []string
-	checkFields(iface, bundle, "", &out)
+	checkFields(iface, bundle, "", true, &out)
 	return out
 }
 
-func checkFields(spec []any, v any, path string, out *[]string) {
+func checkFields(spec []any, v any, path string, all bool, out *[]string) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		*out = append(*out, fmt.Sprintf("%s: %T is not a collection", orRoot(path), v))
@@ -32,6 +35,9 @@ func checkFields(spec []any, v any, path string, out *[]string) {
 		name, _ := param["name"].(string)
 		known[name] = true
 		x, present := m[name]
+		if !present && !all {
+			continue
+		}
 		if !present {
 			*out = append(*out, fmt.Sprintf("%s: missing", join(path, name)))
 			continue
@@ -99,7 +105,7 @@ func checkValue(param map[string]any, v any, path string, out *[]string) {
 		}
 	case "collection":
 		spec, _ := param["spec"].([]any)
-		checkFields(spec, v, path, out)
+		checkFields(spec, v, path, true, out)
 	case "array":
 		list, ok := v.([]any)
 		if !ok {
@@ -110,7 +116,7 @@ func checkValue(param map[string]any, v any, path string, out *[]string) {
 			p := fmt.Sprintf("%s[%d]", path, i)
 			switch spec := param["spec"].(type) {
 			case []any:
-				checkFields(spec, item, p, out)
+				checkFields(spec, item, p, false, out)
 			case map[string]any:
 				checkValue(spec, item, p, out)
 			}

@@ -164,6 +164,16 @@ func TestCheckInterface(t *testing.T) {
 	if p := CheckInterface(iface, decode(t, `{"id":null,"n":null,"at":null,"email":null,"hm":null,"tags":null}`)); len(p) != 0 {
 		t.Fatalf("nulls: %v", p)
 	}
+	records := decode(t, `[{"name":"exp","label":"Experience","type":"array","spec":[{"name":"title","label":"T","type":"text"},{"name":"end","label":"E","type":"text"}]}]`).([]any)
+	if p := CheckInterface(records, decode(t, `{"exp":[{"title":"Dev"}]}`)); len(p) != 0 {
+		t.Errorf("an optional part of a record left out: %v", p)
+	}
+	if p := CheckInterface(records, decode(t, `{"exp":[{"title":"Dev","end":7}]}`)); len(p) != 1 {
+		t.Errorf("a record's wrong type: %v", p)
+	}
+	if p := CheckInterface(records, decode(t, `{"exp":[{"title":"Dev","x":1}]}`)); len(p) != 1 {
+		t.Errorf("a record's unknown field: %v", p)
+	}
 	bad := []struct{ name, bundle, want string }{
 		{"missing field", `{"n":3,"at":"2025-01-02T03:04:05Z","email":"a@example.com","hm":{"name":"L"},"tags":[]}`, "id: missing"},
 		{"extra field", `{"id":"x","n":3,"at":"2025-01-02T03:04:05Z","email":"a@example.com","hm":{"name":"L"},"tags":[],"z":1}`, "z: not in the interface"},

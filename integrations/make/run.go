@@ -184,6 +184,11 @@ func (res *Response) Scope(sc Scope) Scope {
 func Bundles(base, comm map[string]any, sc Scope, res *Response) ([]any, error) {
 	sc = res.Scope(sc)
 	resp, _ := comm["response"].(map[string]any)
+	if _, request := comm["url"]; resp == nil && !request {
+		// An instant trigger's (or a webhook's) directives are top level:
+		// there is no request of its own.
+		resp = comm
+	}
 	if res.Status >= 400 {
 		return nil, errorFor(base, resp, sc, res.Status)
 	}
