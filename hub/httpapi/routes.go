@@ -69,7 +69,7 @@ func (s *Server) routeTable() []Route {
 		s.eventRoutes(), s.analyticsRoutes(), s.docRoutes(),
 		s.webhookRoutes(), s.deliveryRoutes(), s.webRoutes(),
 		s.triggerRoutes(),
-		s.actionRoutes(),
+		s.actionRoutes(), s.metaRoutes(),
 	} {
 		rs = append(rs, group...)
 	}
