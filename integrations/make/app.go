@@ -200,6 +200,7 @@ func (s *Schemas) Validate(dir string) []string {
 			}
 		}
 	}
+	problems = append(problems, checkGroups(dir, app)...)
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -220,5 +221,41 @@ func sortedKeys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// checkGroups reads modules/groups.json, the editor's list of module
+// groups ({label, modules}): every module in exactly one group, every name
+// a module of the app.
+func checkGroups(dir string, app *App) []string {
+	p := app.Manifest.GeneralCodeFiles["groups"]
+	if p == nil {
+		return nil
+	}
+	var groups []struct {
+		Label   string   `json:"label"`
+		Modules []string `json:"modules"`
+	}
+	if err := readJSON(filepath.Join(dir, filepath.FromSlash(*p)), &groups); err != nil {
+		return []string{err.Error()}
+	}
+	var out []string
+	seen := map[string]int{}
+	for _, g := range groups {
+		if g.Label == "" || len(g.Modules) == 0 {
+			out = append(out, fmt.Sprintf("%s: a group needs a label and modules", *p))
+		}
+		for _, m := range g.Modules {
+			seen[m]++
+			if _, ok := app.Manifest.Components["module"][m]; !ok {
+				out = append(out, fmt.Sprintf("%s: group %q names no module %q", *p, g.Label, m))
+			}
+		}
+	}
+	for _, id := range sortedKeys(app.Manifest.Components["module"]) {
+		if seen[id] != 1 {
+			out = append(out, fmt.Sprintf("%s: module %s is in %d groups, want 1", *p, id, seen[id]))
+		}
+	}
 	return out
 }

@@ -160,6 +160,9 @@ func TestValidateFindsBrokenReferences(t *testing.T) {
 				obj(m, "components", "module", "createJob", "codeFiles")["samples"] = "modules/find-job/find-job.samples.iml.json"
 			})
 		}, "the editor keeps it at modules/create-job/create-job.samples.iml.json"},
+		{"a module in no group", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "modules/groups.json"), `[{"label":"Jobs","modules":["createJob"]}]`)
+		}, "module findJob is in 0 groups"},
 		{"a stray file", func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, "modules/create-job/notes.json"), "{}")
 		}, "modules/create-job/notes.json is not named"},
