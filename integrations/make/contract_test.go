@@ -147,6 +147,7 @@ func (l *live) actions(recv *receiver) {
 		t.Fatalf("actionOrder lists %d entries, the catalog has %d", len(actionOrder), len(actions.All()))
 	}
 	run := func(key string, tweak func(p map[string]any)) []any {
+		t := l.t // the subtest running this action
 		t.Helper()
 		var a actions.Action
 		for _, x := range actions.All() {
