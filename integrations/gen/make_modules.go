@@ -37,18 +37,33 @@ func makeTriggerComponents() ([]makeComponent, error) {
 		if !ok || !hasParam(iface, labelField) || !hasParam(iface, "occurred_at") || !hasParam(iface, "id") {
 			return nil, fmt.Errorf("make: trigger %s: item %s lacks id, occurred_at or a label field", tr.Key, tr.Item)
 		}
+		static, err := makePollParams(tr)
+		if err != nil {
+			return nil, err
+		}
+		// A candidate trigger's webhook, like its polling twin, can be
+		// limited to one job: the hook's filters.job_id. Left empty, Make
+		// leaves the key out and filters is {}, every event of the type.
+		hookParams := []map[string]any{}
+		attachBody := map[string]any{"target_url": "{{webhook.url}}", "event": tr.Event}
+		for _, p := range static {
+			if p["name"] == "job_id" {
+				hookParams = append(hookParams, p)
+				attachBody["filters"] = map[string]any{"job_id": "{{parameters.job_id}}"}
+			}
+		}
 		hook := camel(tr.Key) + "Hook"
 		out = append(out, makeComponent{
 			kind: "webhook", id: hook,
 			meta: map[string]any{"label": tr.Label, "webhookType": "web", "connection": makeConnection},
 			codes: map[string]any{
-				"params": []any{},
+				"params": hookParams,
 				"communication": map[string]any{
 					"respond": map[string]any{"type": "json", "status": "200", "body": map[string]any{"received": true}},
 				},
 				"attach": map[string]any{
 					"url": "/v1/hooks", "method": "POST",
-					"body":     map[string]any{"target_url": "{{webhook.url}}", "event": tr.Event},
+					"body":     attachBody,
 					"response": map[string]any{"data": map[string]any{"externalHookId": "{{body.id}}"}},
 				},
 				"detach": map[string]any{"url": "/v1/hooks/{{webhook.externalHookId}}", "method": "DELETE"},
@@ -65,10 +80,6 @@ func makeTriggerComponents() ([]makeComponent, error) {
 				"samples":       sample,
 			},
 		})
-		static, err := makePollParams(tr)
-		if err != nil {
-			return nil, err
-		}
 		qs := map[string]any{"limit": "{{parameters.limit}}"}
 		if hasParam(static, "job_id") {
 			qs["job_id"] = "{{parameters.job_id}}"

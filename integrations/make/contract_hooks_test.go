@@ -40,35 +40,71 @@ func (l *live) respondStatus(path string) int {
 func (l *live) attachAll(recv *receiver) map[string]attached {
 	t := l.t
 	out := map[string]attached{}
-	for id, code := range l.app.Code["webhook"] {
-		attach := code["attach"].(map[string]any)
-		sc := l.scope(map[string]any{}).With("webhook", map[string]any{"url": recv.URL + hookPath(id)})
-		req, err := BuildRequest(l.app.Base, attach, sc)
-		if err != nil {
-			t.Fatal(err)
+	for id := range l.app.Code["webhook"] {
+		out[id] = l.attach(recv, id, map[string]any{})
+		// Without a job picked, the hook takes every event of its type.
+		if _, hook := rawJSON(t, "GET", l.hub+"/v1/hooks/"+Text(out[id].vars["externalHookId"]), l.key); hook["filters"] == nil ||
+			len(hook["filters"].(map[string]any)) != 0 || hook["event"] != out[id].event {
+			t.Errorf("hook of %s: %v", id, hook)
 		}
-		res, err := req.Send(context.Background(), l.client)
-		if err != nil || res.Status != 201 {
-			t.Fatalf("attach %s: %s %s: %v %+v", id, req.Method, req.URL, err, res)
-		}
-		data, err := Eval(attach["response"].(map[string]any)["data"], res.Scope(sc))
-		if err != nil {
-			t.Fatal(err)
-		}
-		vars := data.(map[string]any)
-		hookID := Text(vars["externalHookId"])
-		if !strings.HasPrefix(hookID, "hook_") {
-			t.Fatalf("attach %s kept %v as the hook's id", id, vars)
-		}
-		if s := rawStatus(t, "GET", l.hub+"/v1/hooks/"+hookID, l.key); s != 200 {
-			t.Fatalf("the hook attach made is not there: GET %s → %d", hookID, s)
-		}
-		out[id] = attached{vars: vars, path: hookPath(id), event: Text(req.Body.(map[string]any)["event"])}
 	}
 	if len(out) == 0 {
 		t.Fatal("the app has no webhooks")
 	}
 	return out
+}
+
+// filteredHooks attaches each webhook that has a job setting with the job
+// picked, checks the hub stored the filter, and detaches it.
+func (l *live) filteredHooks(recv *receiver) {
+	t := l.t
+	n := 0
+	for id, code := range l.app.Code["webhook"] {
+		params, _ := code["params"].([]any)
+		if len(params) == 0 {
+			continue
+		}
+		n++
+		h := l.attach(recv, id, map[string]any{"job_id": l.job["id"]})
+		hookID := Text(h.vars["externalHookId"])
+		_, hook := rawJSON(t, "GET", l.hub+"/v1/hooks/"+hookID, l.key)
+		if f, _ := hook["filters"].(map[string]any); f["job_id"] != l.job["id"] {
+			t.Errorf("hook of %s attached for job %v has filters %v", id, l.job["id"], hook["filters"])
+		}
+		l.detachAll(map[string]attached{id: h})
+	}
+	if n == 0 {
+		t.Fatal("no webhook has a job setting")
+	}
+}
+
+// attach runs one webhook's attach with the webhook's parameters.
+func (l *live) attach(recv *receiver, id string, params map[string]any) attached {
+	t := l.t
+	t.Helper()
+	attach := l.app.Code["webhook"][id]["attach"].(map[string]any)
+	sc := l.scope(params).With("webhook", map[string]any{"url": recv.URL + hookPath(id)})
+	req, err := BuildRequest(l.app.Base, attach, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := req.Send(context.Background(), l.client)
+	if err != nil || res.Status != 201 {
+		t.Fatalf("attach %s: %s %s: %v %+v", id, req.Method, req.URL, err, res)
+	}
+	data, err := Eval(attach["response"].(map[string]any)["data"], res.Scope(sc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := data.(map[string]any)
+	hookID := Text(vars["externalHookId"])
+	if !strings.HasPrefix(hookID, "hook_") {
+		t.Fatalf("attach %s kept %v as the hook's id", id, vars)
+	}
+	if s := rawStatus(t, "GET", l.hub+"/v1/hooks/"+hookID, l.key); s != 200 {
+		t.Fatalf("the hook attach made is not there: GET %s → %d", hookID, s)
+	}
+	return attached{vars: vars, path: hookPath(id), event: Text(req.Body.(map[string]any)["event"])}
 }
 
 // polling runs every polling trigger with its static parameters' defaults

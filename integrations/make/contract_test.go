@@ -76,6 +76,7 @@ func TestContractLive(t *testing.T) {
 			if l.job == nil || l.cand == nil {
 				t.Fatal("the actions made no job or candidate; nothing further can run")
 			}
+			t.Run("webhooks with a job", func(t *testing.T) { l.t = t; l.filteredHooks(recv) })
 			t.Run("rpcs", func(t *testing.T) { l.t = t; l.rpcs() })
 			t.Run("polling triggers", func(t *testing.T) { l.t = t; l.polling() })
 			t.Run("instant triggers", func(t *testing.T) { l.t = t; l.instant(recv, hooks) })

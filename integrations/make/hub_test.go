@@ -158,14 +158,23 @@ func (r *receiver) waitFor(t *testing.T, path, eventType string, deadline time.T
 // check what the app did (a hook exists, a hook is gone).
 func rawStatus(t *testing.T, method, url, key string) int {
 	t.Helper()
+	status, _ := rawJSON(t, method, url, key)
+	return status
+}
+
+// rawJSON is rawStatus with the decoded body.
+func rawJSON(t *testing.T, method, url, key string) (int, map[string]any) {
+	t.Helper()
 	req, _ := http.NewRequestWithContext(context.Background(), method, url, nil)
 	req.Header.Set("X-API-Key", key)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
-	return res.StatusCode
+	defer res.Body.Close()
+	var body map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&body)
+	return res.StatusCode, body
 }
 
 func statusOf(v any) int {
