@@ -242,18 +242,6 @@ func makeGroups(comps []makeComponent) []map[string]any {
 	return out
 }
 
-// camel turns a catalog key into a Make component ID: new_candidate →
-// newCandidate (Make IDs are letters and digits only).
-func camel(key string) string {
-	parts := strings.Split(key, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
-}
-
 // kebab is the editor's file-name form of an ID: newCandidate → new-candidate.
 func kebab(id string) string {
 	var b strings.Builder

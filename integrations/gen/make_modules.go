@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/visage-jobs/visage-hub/actions"
+	"github.com/visage-jobs/visage-hub/meta"
 	"github.com/visage-jobs/visage-hub/schemas"
 	"github.com/visage-jobs/visage-hub/triggers"
 )
@@ -52,7 +53,7 @@ func makeTriggerComponents() ([]makeComponent, error) {
 				attachBody["filters"] = map[string]any{"job_id": "{{parameters.job_id}}"}
 			}
 		}
-		hook := camel(tr.Key) + "Hook"
+		hook := meta.MakeName(tr.Key) + "Hook"
 		out = append(out, makeComponent{
 			kind: "webhook", id: hook,
 			meta: map[string]any{"label": tr.Label, "webhookType": "web", "connection": makeConnection},
@@ -70,7 +71,7 @@ func makeTriggerComponents() ([]makeComponent, error) {
 			},
 		})
 		out = append(out, makeComponent{
-			kind: "module", id: camel(tr.Key), group: tr.Noun,
+			kind: "module", id: meta.MakeName(tr.Key), group: tr.Noun,
 			meta: map[string]any{"label": tr.Label + " (Instant)", "description": tr.Description,
 				"moduleType": "instant_trigger", "connection": makeConnection, "webhook": hook},
 			codes: map[string]any{
@@ -85,7 +86,7 @@ func makeTriggerComponents() ([]makeComponent, error) {
 			qs["job_id"] = "{{parameters.job_id}}"
 		}
 		out = append(out, makeComponent{
-			kind: "module", id: "watch" + strings.ToUpper(tr.Key[:1]) + camel(tr.Key)[1:], group: tr.Noun,
+			kind: "module", id: "watch" + strings.ToUpper(tr.Key[:1]) + meta.MakeName(tr.Key)[1:], group: tr.Noun,
 			meta: map[string]any{"label": tr.Label, "description": tr.Description,
 				"moduleType": "trigger", "connection": makeConnection},
 			codes: map[string]any{
@@ -161,14 +162,14 @@ func makeActionComponents() ([]makeComponent, error) {
 		if err != nil {
 			return nil, fmt.Errorf("make: action %s: %w", a.Key, err)
 		}
-		meta := map[string]any{"label": a.Label, "description": a.Description, "connection": makeConnection}
+		md := map[string]any{"label": a.Label, "description": a.Description, "connection": makeConnection}
 		var comm map[string]any
 		switch a.Kind {
 		case actions.Create:
-			meta["moduleType"] = "action"
-			meta["actionCrud"] = "update"
+			md["moduleType"] = "action"
+			md["actionCrud"] = "update"
 			if strings.HasPrefix(a.Key, "create_") {
-				meta["actionCrud"] = "create"
+				md["actionCrud"] = "create"
 			}
 			// Make leaves out parameters the user left empty, so the body
 			// is exactly the fields set: what the action's input schema
@@ -178,7 +179,7 @@ func makeActionComponents() ([]makeComponent, error) {
 				"response": map[string]any{"output": "{{body}}"},
 			}
 		case actions.Search:
-			meta["moduleType"] = "search"
+			md["moduleType"] = "search"
 			qs := map[string]any{}
 			for _, p := range params {
 				name := p["name"].(string)
@@ -197,7 +198,7 @@ func makeActionComponents() ([]makeComponent, error) {
 			return nil, fmt.Errorf("make: action %s: unknown kind %q", a.Key, a.Kind)
 		}
 		out = append(out, makeComponent{
-			kind: "module", id: camel(a.Key), group: a.Noun, meta: meta,
+			kind: "module", id: meta.MakeName(a.Key), group: a.Noun, meta: md,
 			codes: map[string]any{
 				"communication":  comm,
 				"staticParams":   []any{},
