@@ -25,7 +25,10 @@ type live struct {
 	conn   map[string]any
 	client *http.Client
 	job    map[string]any // made by create_job
-	cand   map[string]any // made by create_candidate
+	// maxPollWait is the longest a polling trigger took to see the
+	// actions' events (see pollUntilItems).
+	maxPollWait time.Duration
+	cand        map[string]any // made by create_candidate
 }
 
 // scope is the IML scope of a module or RPC call.
@@ -79,6 +82,7 @@ func TestContractLive(t *testing.T) {
 			t.Run("webhooks with a job", func(t *testing.T) { l.t = t; l.filteredHooks(recv) })
 			t.Run("rpcs", func(t *testing.T) { l.t = t; l.rpcs() })
 			t.Run("polling triggers", func(t *testing.T) { l.t = t; l.polling() })
+			t.Logf("polling saw the actions' events after at most %s", l.maxPollWait)
 			t.Run("instant triggers", func(t *testing.T) { l.t = t; l.instant(recv, hooks) })
 			t.Run("detach", func(t *testing.T) { l.t = t; l.detachAll(hooks) })
 			t.Run("errors", func(t *testing.T) { l.t = t; l.errors(db) })
