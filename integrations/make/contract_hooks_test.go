@@ -2,9 +2,12 @@ package makeapp
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/visage-jobs/visage-hub/triggers"
 )
 
 // attached is one webhook after attach: the webhook variable Make keeps
@@ -243,8 +246,35 @@ func (l *live) instant(recv *receiver, hooks map[string]attached) {
 			for _, p := range CheckInterface(code["interface"].([]any), bundles[0]) {
 				t.Error(p)
 			}
-			if got := bundles[0].(map[string]any)["event_type"]; got != h.event {
+			item := bundles[0].(map[string]any)
+			if got := item["event_type"]; got != h.event {
 				t.Errorf("event_type %v, want %s", got, h.event)
+			}
+			// The same occurrence polled gives the same bundle, so a
+			// scenario can switch between the two modules without
+			// remapping (the signed resume link is made per response).
+			tr, ok := triggers.ForEvent(h.event)
+			if !ok {
+				t.Fatalf("no trigger for %s", h.event)
+			}
+			l.t = t
+			_, poll := l.moduleFor("/v1/triggers/" + tr.Key)
+			polled, _, _ := l.pollUntilItems(poll["communication"].(map[string]any), l.scope(map[string]any{"limit": 200.0}), 15*time.Second)
+			found := false
+			for _, p := range polled {
+				pm := p.(map[string]any)
+				if pm["id"] != item["id"] {
+					continue
+				}
+				found = true
+				for k, v := range item {
+					if k != "resume_url" && !reflect.DeepEqual(pm[k], v) {
+						t.Errorf("%s: %v by hook, %v by polling", k, v, pm[k])
+					}
+				}
+			}
+			if !found {
+				t.Errorf("event %v is not among the polled items", item["id"])
 			}
 		})
 	}
