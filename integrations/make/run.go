@@ -166,6 +166,7 @@ type Error struct {
 	Message string
 }
 
+// Error reads as Make shows it: the type, then the message.
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Type, e.Message) }
 
 // Scope returns sc with the response's body, headers and statusCode.
