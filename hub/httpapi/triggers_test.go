@@ -49,12 +49,22 @@ func (e *env) trgPoll(cred, key, query string) []trgItem {
 	return out
 }
 
-func trgIDs(items []trgItem) []string {
-	ids := []string{}
-	for _, it := range items {
-		ids = append(ids, it.ID)
+// trgPollN polls until n items come back (or 5 s pass) and returns the
+// last answer. On PostgreSQL a poll only shows events below the oldest
+// running transaction, so a background write (the usage tracker, the
+// dispatcher) that began just before a test's own write can hide it for
+// that transaction's lifetime; waiting for it keeps the tests exact
+// without assuming which poll shows it first.
+func (e *env) trgPollN(cred, key, query string, n int) []trgItem {
+	e.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		items := e.trgPoll(cred, key, query)
+		if len(items) >= n || time.Now().After(deadline) {
+			return items
+		}
+		time.Sleep(5 * time.Millisecond) // waiting for another transaction to end
 	}
-	return ids
 }
 
 func TestPollingTriggers(t *testing.T) {
@@ -69,7 +79,7 @@ func TestPollingTriggers(t *testing.T) {
 		}
 
 		t.Run("interested twice triggers twice, newest first", func(t *testing.T) {
-			items := e.trgPoll(key, "candidate_interested", "")
+			items := e.trgPollN(key, "candidate_interested", "", 2)
 			if len(items) != 2 || items[0].ID == items[1].ID || items[0].CandidateID != cand.ID || items[1].CandidateID != cand.ID {
 				t.Fatalf("items %+v", items)
 			}
@@ -85,7 +95,7 @@ func TestPollingTriggers(t *testing.T) {
 			}
 		})
 		t.Run("status changes carry the previous status", func(t *testing.T) {
-			items := e.trgPoll(key, "candidate_status_changed", "")
+			items := e.trgPollN(key, "candidate_status_changed", "", 3)
 			if len(items) != 3 {
 				t.Fatalf("items %+v", items)
 			}
@@ -97,7 +107,7 @@ func TestPollingTriggers(t *testing.T) {
 			}
 		})
 		t.Run("since an item id, a time, and limit", func(t *testing.T) {
-			all := e.trgPoll(key, "new_candidate", "")
+			all := e.trgPollN(key, "new_candidate", "", 2)
 			if len(all) != 2 || all[0].CandidateID != other.ID || all[1].CandidateID != cand.ID {
 				t.Fatalf("new_candidate %+v", all)
 			}
@@ -127,6 +137,7 @@ func TestPollingTriggers(t *testing.T) {
 		t.Run("job triggers", func(t *testing.T) {
 			var j struct{ ID string }
 			e.do("POST", "/v1/jobs", key, `{"title":"Staff Engineer"}`).status(http.StatusCreated).decode(&j)
+			e.trgPollN(key, "new_job", "", 1)
 			r := e.do("GET", "/v1/triggers/new_job", key, "").status(http.StatusOK)
 			var items []map[string]any
 			r.decode(&items)
@@ -172,7 +183,7 @@ func TestPollingSinceUnderConcurrentWrites(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		key, _ := e.key("make")
 		e.do("POST", "/v1/candidates", key, `{"full_name":"Before Everyone"}`).status(http.StatusCreated)
-		since := e.trgPoll(key, "new_candidate", "")[0].ID
+		since := e.trgPollN(key, "new_candidate", "", 1)[0].ID
 		const writers, each = 4, 10
 		var (
 			wg      sync.WaitGroup
@@ -218,7 +229,16 @@ func TestPollingSinceUnderConcurrentWrites(t *testing.T) {
 				poll()
 			}
 		}
-		for poll() > 0 {
+		// Drain what is left; an empty answer may only mean a background
+		// transaction is still open (see trgPollN), so wait for the count.
+		deadline := time.Now().Add(5 * time.Second)
+		for len(seen) < len(created) && time.Now().Before(deadline) {
+			if poll() == 0 {
+				time.Sleep(5 * time.Millisecond) // waiting for another transaction to end
+			}
+		}
+		if n := poll(); n != 0 {
+			t.Errorf("%d items after every candidate was seen", n)
 		}
 		if len(created) != writers*each || len(seen) != len(created) {
 			t.Fatalf("created %d, seen %d", len(created), len(seen))
@@ -254,6 +274,7 @@ func TestSamples(t *testing.T) {
 			var first, second struct{ ID string }
 			e.do("POST", "/v1/candidates", key, `{"full_name":"First Real"}`).status(http.StatusCreated).decode(&first)
 			e.do("POST", "/v1/candidates", key, `{"full_name":"Second Real"}`).status(http.StatusCreated).decode(&second)
+			e.trgPollN(key, "new_candidate", "", 2)
 			r := e.do("GET", "/v1/samples/candidate.created", key, "").status(http.StatusOK)
 			if err := schemas.Validate("hook_delivery", r.body); err != nil {
 				t.Fatalf("%s: %v %v", r.body, err, hub.ErrorFields(err))
