@@ -4,7 +4,7 @@ BIN     ?= bin/visage-hub
 PKGS    := ./...
 BENCHTIME ?= 5s
 
-.PHONY: run build test test-go lint bench clean docs-renderer
+.PHONY: run build test test-go lint bench clean docs-renderer n8n-package e2e
 
 ## run: start a hub on 127.0.0.1:8080 with SQLite in ./data (no setup needed)
 run:
@@ -14,8 +14,8 @@ run:
 build:
 	$(GO) build -o $(BIN) ./cmd/visage-hub
 
-## test: lint, then every test on SQLite and a throwaway PostgreSQL
-test: lint test-go
+## test: lint, then every test on SQLite and a throwaway PostgreSQL, then the n8n package's build and strict lint
+test: lint test-go n8n-package
 
 test-go:
 	$(GO) test -count=1 -timeout 20m $(PKGS)
@@ -25,6 +25,16 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+
+## n8n-package: build the n8n community node package and run n8n's strict linter on it
+## (needs `npm ci --ignore-scripts --prefix integrations/n8n`, as .ci/run does)
+n8n-package:
+	cd integrations/n8n && CI=true ./node_modules/.bin/n8n-node build && CI=true ./node_modules/.bin/n8n-node lint
+
+## e2e: run the n8n package in a real n8n 2.8.4 against a real hub (installs n8n into
+## $$VISAGE_N8N_HOME, default ~/.cache/visage-hub/n8n-2.8.4, on first use: ~5 min, 2.3 GB)
+e2e: n8n-package
+	$(GO) test -count=1 -tags e2e -timeout 30m -v ./integrations/e2e/
 
 ## bench: throughput and latency figures (loopback only); BENCHTIME sets each run's length
 bench:

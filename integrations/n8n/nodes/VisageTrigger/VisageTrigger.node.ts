@@ -1,0 +1,154 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+	type JsonObject,
+} from 'n8n-workflow';
+import { defaultEvent, eventOptions, filtersByJob, hookEvents } from '../shared/generated/triggers';
+import { getJobs, visageRequest } from '../shared/transport';
+
+/** What the node keeps in the workflow's static data between activations. */
+interface HookState extends IDataObject {
+	hookId?: string;
+}
+
+/** A 404 from the hub: the hook is gone (deleted, or answered 410 once). */
+function isNotFound(error: unknown): boolean {
+	const e = error as { httpCode?: string; response?: { status?: number }; statusCode?: number };
+	return e?.httpCode === '404' || e?.response?.status === 404 || e?.statusCode === 404;
+}
+
+/**
+ * Starts a workflow the moment something happens in Visage, through a REST
+ * hook: activating the workflow subscribes this node's webhook URL to the
+ * event (POST /v1/hooks), deactivating unsubscribes it (DELETE
+ * /v1/hooks/{id}). The hub posts `{id, type, data, item}`; the workflow gets
+ * `item`, the same flat trigger item the polling trigger returns.
+ */
+export class VisageTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Visage Trigger',
+		name: 'visageTrigger',
+		icon: { light: 'file:../../icons/visage.svg', dark: 'file:../../icons/visage.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when a Visage event happens (instant, through a webhook)',
+		defaults: {
+			name: 'Visage Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'visageApi',
+				required: true,
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				required: true,
+				options: eventOptions,
+				default: defaultEvent,
+			},
+			{
+				displayName: 'Job Name or ID',
+				name: 'jobId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getJobs' },
+				default: '',
+				description:
+					'Only candidates of this job. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				displayOptions: {
+					show: {
+						event: Object.keys(filtersByJob).filter((k) => filtersByJob[k]),
+					},
+				},
+			},
+		],
+	};
+
+	methods = {
+		loadOptions: {
+			getJobs,
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const state = this.getWorkflowStaticData('node') as HookState;
+				if (!state.hookId) return false;
+				try {
+					const hook = (await visageRequest(this, 'GET', `/v1/hooks/${encodeURIComponent(state.hookId)}`)) as IDataObject;
+					const event = hookEvents[this.getNodeParameter('event') as string];
+					if (hook.target_url === this.getNodeWebhookUrl('default') && hook.event === event) {
+						return true;
+					}
+					// Subscribed to something else (the event was changed): replace it.
+					await visageRequest(this, 'DELETE', `/v1/hooks/${encodeURIComponent(state.hookId)}`);
+				} catch (error) {
+					if (!isNotFound(error)) {
+						throw new NodeApiError(this.getNode(), error as JsonObject);
+					}
+				}
+				delete state.hookId;
+				return false;
+			},
+
+			async create(this: IHookFunctions): Promise<boolean> {
+				const key = this.getNodeParameter('event') as string;
+				const body: IDataObject = {
+					target_url: this.getNodeWebhookUrl('default'),
+					event: hookEvents[key],
+				};
+				const jobId = filtersByJob[key] ? (this.getNodeParameter('jobId', '') as string) : '';
+				if (jobId) body.filters = { job_id: jobId };
+				const hook = (await visageRequest(this, 'POST', '/v1/hooks', { body })) as IDataObject;
+				if (!hook?.id) return false;
+				(this.getWorkflowStaticData('node') as HookState).hookId = String(hook.id);
+				return true;
+			},
+
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const state = this.getWorkflowStaticData('node') as HookState;
+				if (state.hookId) {
+					// Repeat-safe on the hub: 204 even when already gone.
+					await visageRequest(this, 'DELETE', `/v1/hooks/${encodeURIComponent(state.hookId)}`);
+					delete state.hookId;
+				}
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const body = this.getBodyData() as IDataObject;
+		const item = body?.item as IDataObject | undefined;
+		if (!item || typeof item !== 'object') {
+			// Not a Visage delivery: answer, but start nothing.
+			return { webhookResponse: { received: false } };
+		}
+		return {
+			webhookResponse: { received: true },
+			workflowData: [this.helpers.returnJsonArray(item)],
+		};
+	}
+}
