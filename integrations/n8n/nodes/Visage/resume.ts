@@ -55,13 +55,10 @@ export async function downloadResume(this: IExecuteFunctions): Promise<INodeExec
 			const headers = response.headers ?? {};
 			const mimeType = (header(headers, 'content-type') ?? 'application/octet-stream').split(';')[0].trim();
 			const fileName = dispositionFileName(header(headers, 'content-disposition')) ?? `${candidateId}-resume`;
-			const data = await this.helpers.prepareBinaryData(
-				Buffer.from(response.body as ArrayBuffer),
-				fileName,
-				mimeType,
-			);
+			const bytes = Buffer.from(response.body as ArrayBuffer);
+			const data = await this.helpers.prepareBinaryData(bytes, fileName, mimeType);
 			out.push({
-				json: { candidate_id: candidateId, file_name: fileName, mime_type: mimeType, file_size: data.fileSize },
+				json: { candidate_id: candidateId, file_name: fileName, mime_type: mimeType, file_size: bytes.length },
 				binary: { [property]: data },
 				pairedItem: { item: i },
 			});

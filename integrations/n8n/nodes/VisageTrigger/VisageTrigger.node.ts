@@ -55,6 +55,9 @@ export class VisageTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Without responseData n8n answers the literal text "firstEntryJson"
+				// (its default for onReceived); the hub only needs a 2xx.
+				responseData: 'noData',
 				path: 'webhook',
 			},
 		],
@@ -143,12 +146,10 @@ export class VisageTrigger implements INodeType {
 		const body = this.getBodyData() as IDataObject;
 		const item = body?.item as IDataObject | undefined;
 		if (!item || typeof item !== 'object') {
-			// Not a Visage delivery: answer, but start nothing.
+			// Not a Visage delivery: answer (n8n sends this only when no
+			// workflow starts), but start nothing.
 			return { webhookResponse: { received: false } };
 		}
-		return {
-			webhookResponse: { received: true },
-			workflowData: [this.helpers.returnJsonArray(item)],
-		};
+		return { workflowData: [this.helpers.returnJsonArray(item)] };
 	}
 }

@@ -1,0 +1,249 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/visage-jobs/visage-hub/hub/resume"
+)
+
+// TestN8nPackage runs the n8n package in a real n8n against a real hub:
+// the action node's operations through `n8n execute`, then both triggers in
+// a running n8n, through a real hub event, and the REST hook's lifecycle.
+func TestN8nPackage(t *testing.T) {
+	dir := t.TempDir()
+	h := startHub(t, dir)
+
+	// A loopback file server for attach_resume (the hub downloads through
+	// its SSRF guard, which VISAGE_ALLOW_PRIVATE_TARGETS=all opens to it).
+	pdf := resume.GeneratePDF("Zoë Durand", []string{"Staff engineer", "Berlin"})
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/cv.pdf" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		_, _ = w.Write(pdf)
+	}))
+	t.Cleanup(files.Close)
+
+	n := newN8n(t, dir)
+	nonce := time.Now().UTC().Format("150405.000")
+	email := "zoe.durand+" + strings.ReplaceAll(nonce, ".", "") + "@example.com"
+	title := "Staff Engineer (n8n e2e " + nonce + ")"
+	fileName := "Zoë Durand CV.pdf"
+
+	n.cli(t, "import:credentials", "--input="+writeJSON(t, dir, "creds.json", credentials(h.url, h.key)))
+	for name, wf := range map[string]map[string]any{
+		"actions.json": actionsWorkflow(title, email, files.URL+"/cv.pdf", fileName),
+		"hook.json":    hookWorkflow(),
+		"poll.json":    pollWorkflow(),
+	} {
+		n.cli(t, "import:workflow", "--input="+writeJSON(t, dir, name, wf))
+	}
+
+	var candidateID string
+	t.Run("actions", func(t *testing.T) {
+		out := n.execute(t, actionsWF)
+		job := only(t, out, "Create Job")
+		if !strings.HasPrefix(str(job.JSON["id"]), "job_") || job.JSON["title"] != title || job.JSON["status"] != "open" {
+			t.Fatalf("Create Job returned %v", job.JSON)
+		}
+		cand := only(t, out, "Create Candidate")
+		candidateID = str(cand.JSON["id"])
+		if !strings.HasPrefix(candidateID, "cand_") || cand.JSON["job_id"] != job.JSON["id"] || cand.JSON["email"] != email {
+			t.Fatalf("Create Candidate returned %v (job %v)", cand.JSON, job.JSON["id"])
+		}
+		if st := only(t, out, "Update Status"); st.JSON["id"] != candidateID || st.JSON["status"] != "contacted" {
+			t.Fatalf("Update Status returned %v", st.JSON)
+		}
+		attached := only(t, out, "Attach Resume")
+		res, _ := attached.JSON["resume"].(map[string]any)
+		if attached.JSON["id"] != candidateID || res == nil || res["content_type"] != "application/pdf" || res["size"] != float64(len(pdf)) {
+			t.Fatalf("Attach Resume returned %v", attached.JSON)
+		}
+		found := out["Find Candidate"]
+		if len(found) != 1 || found[0].JSON["id"] != candidateID {
+			t.Fatalf("Find Candidate returned %d items: %v", len(found), found)
+		}
+		dl := only(t, out, "Download Resume")
+		bin, ok := dl.Binary["resume"]
+		if !ok {
+			t.Fatalf("Download Resume has no binary field resume: %+v", dl)
+		}
+		// The hub's own record names the file; the node must use that name.
+		var stored struct {
+			Status string   `json:"status"`
+			Tags   []string `json:"tags"`
+			Resume struct {
+				Filename string `json:"filename"`
+			} `json:"resume"`
+		}
+		h.api.must(t, 200, "GET", "/v1/candidates/"+candidateID, nil, &stored)
+		if stored.Status != "contacted" || stored.Resume.Filename == "" {
+			t.Fatalf("the hub holds %+v", stored)
+		}
+		if bin.FileName != stored.Resume.Filename || bin.MimeType != "application/pdf" {
+			t.Fatalf("binary is %q (%s), the hub's file is %q", bin.FileName, bin.MimeType, stored.Resume.Filename)
+		}
+		if dl.JSON["file_size"] != float64(len(pdf)) || dl.JSON["file_name"] != stored.Resume.Filename {
+			t.Fatalf("Download Resume json %v, want %d bytes", dl.JSON, len(pdf))
+		}
+		t.Logf("resume downloaded as %q, %d bytes", bin.FileName, len(pdf))
+	})
+	if candidateID == "" {
+		t.Fatal("no candidate to fire trigger events for")
+	}
+
+	t.Run("triggers", func(t *testing.T) {
+		d, anon := n.serve(t)
+		rest := ownerSession(t, anon)
+
+		// The credential test n8n's editor runs (GET /v1/me with the key).
+		var tested struct {
+			Data struct {
+				Status  string `json:"status"`
+				Message string `json:"message"`
+			} `json:"data"`
+		}
+		rest.must(t, 200, "POST", "/rest/credentials/test", map[string]any{"credentials": map[string]any{
+			"id": credID, "name": credName, "type": "visageApi",
+			"data": map[string]any{"apiKey": h.key, "baseUrl": h.url},
+		}}, &tested)
+		if tested.Data.Status != "OK" {
+			t.Fatalf("credential test: %+v", tested.Data)
+		}
+
+		activate(t, rest, hookWF)
+		activate(t, rest, pollWF)
+
+		// Activation subscribed the webhook URL to candidate.interested and
+		// kept the hook's ID in the workflow's static data.
+		target := fmt.Sprintf("http://127.0.0.1:%d/webhook/%s/webhook", n.port, hookWebhookID)
+		hookID := str(staticData(t, rest, hookWF)["node:Visage Trigger"]["hookId"])
+		var hook map[string]any
+		h.api.must(t, 200, "GET", "/v1/hooks/"+url.PathEscape(hookID), nil, &hook)
+		if hook["target_url"] != target || hook["event"] != "candidate.interested" {
+			t.Fatalf("hook %s is %v, want %s for candidate.interested", hookID, hook, target)
+		}
+		// The poller's first run stored its cursor (and emitted nothing).
+		waitFor(t, "polling cursor in static data", time.Minute, d, func() (bool, string) {
+			sd := staticData(t, rest, pollWF)
+			return str(sd["node:Visage Polling Trigger"]["since"]) != "", fmt.Sprint(sd)
+		})
+
+		// A real hub event: the candidate says yes.
+		h.api.must(t, 200, "PATCH", "/v1/candidates/"+candidateID, map[string]any{"status": "interested"}, nil)
+
+		waitFor(t, "the webhook workflow to tag the candidate", time.Minute, d, func() (bool, string) {
+			return hasTag(t, h, candidateID, hookTag)
+		})
+		waitFor(t, "a successful webhook execution in n8n", 30*time.Second, d, func() (bool, string) {
+			return executionSucceeded(t, rest, hookWF)
+		})
+		// n8n polls at most once a minute, so this takes up to ~70s.
+		waitFor(t, "the polling workflow to tag the candidate", 150*time.Second, d, func() (bool, string) {
+			return hasTag(t, h, candidateID, pollTag)
+		})
+
+		deactivate(t, rest, hookWF)
+		deactivate(t, rest, pollWF)
+		if status, body := h.api.do(t, "GET", "/v1/hooks/"+url.PathEscape(hookID), nil, nil); status != 404 {
+			t.Fatalf("after deactivating, GET /v1/hooks/%s answers %d: %s", hookID, status, body)
+		}
+		var hooks []map[string]any
+		h.api.must(t, 200, "GET", "/v1/hooks", nil, &hooks)
+		for _, hk := range hooks {
+			if hk["target_url"] == target {
+				t.Fatalf("the hub still lists a hook for n8n: %v", hk)
+			}
+		}
+	})
+}
+
+func only(t *testing.T, out map[string][]runItem, node string) runItem {
+	t.Helper()
+	items := out[node]
+	if len(items) != 1 {
+		t.Fatalf("%s returned %d items, want 1: %v", node, len(items), items)
+	}
+	return items[0]
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func hasTag(t *testing.T, h *hubProc, candidateID, tag string) (bool, string) {
+	var c struct {
+		Tags []string `json:"tags"`
+	}
+	h.api.must(t, 200, "GET", "/v1/candidates/"+candidateID, nil, &c)
+	for _, got := range c.Tags {
+		if got == tag {
+			return true, ""
+		}
+	}
+	return false, fmt.Sprintf("tags %v", c.Tags)
+}
+
+// workflowData is GET /rest/workflows/{id}'s data.
+func workflowData(t *testing.T, rest client, id string) map[string]any {
+	t.Helper()
+	var wf struct {
+		Data map[string]any `json:"data"`
+	}
+	rest.must(t, 200, "GET", "/rest/workflows/"+id, nil, &wf)
+	return wf.Data
+}
+
+// staticData is a workflow's static data, keyed by "node:<name>".
+func staticData(t *testing.T, rest client, id string) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	raw, _ := json.Marshal(workflowData(t, rest, id)["staticData"])
+	_ = json.Unmarshal(raw, &out)
+	return out
+}
+
+func activate(t *testing.T, rest client, id string) {
+	t.Helper()
+	version := str(workflowData(t, rest, id)["versionId"])
+	rest.must(t, 200, "POST", "/rest/workflows/"+id+"/activate", map[string]any{"versionId": version}, nil)
+}
+
+func deactivate(t *testing.T, rest client, id string) {
+	t.Helper()
+	rest.must(t, 200, "POST", "/rest/workflows/"+id+"/deactivate", map[string]any{}, nil)
+}
+
+// executionSucceeded looks for a finished, successful execution of the
+// workflow in n8n's execution list.
+func executionSucceeded(t *testing.T, rest client, id string) (bool, string) {
+	filter, _ := json.Marshal(map[string]any{"workflowId": id})
+	var list struct {
+		Data struct {
+			Results []struct {
+				ID     string `json:"id"`
+				Status string `json:"status"`
+				Mode   string `json:"mode"`
+			} `json:"results"`
+		} `json:"data"`
+	}
+	rest.must(t, 200, "GET", "/rest/executions?filter="+url.QueryEscape(string(filter)), nil, &list)
+	for _, e := range list.Data.Results {
+		if e.Status == "success" && e.Mode == "webhook" {
+			return true, ""
+		}
+	}
+	return false, fmt.Sprintf("%+v", list.Data.Results)
+}
