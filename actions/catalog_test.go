@@ -23,6 +23,9 @@ func TestCatalogEntriesAreComplete(t *testing.T) {
 			if a.Kind != Create && a.Kind != Search {
 				t.Errorf("kind %q", a.Kind)
 			}
+			if a.Run == nil {
+				t.Errorf("%s has no implementation (Run)", a.Key)
+			}
 			if a.Label == "" || a.Noun == "" || a.Description == "" {
 				t.Errorf("label, noun and description are all needed: %+v", a)
 			}

@@ -2,11 +2,9 @@ package schemas
 
 import (
 	"encoding/json"
-	"os"
-	"sync"
 	"testing"
 
-	"github.com/xeipuuv/gojsonschema"
+	"github.com/visage-jobs/visage-hub/schemas/platform"
 )
 
 func TestMakeParametersPerConstruct(t *testing.T) {
@@ -37,13 +35,14 @@ func TestMakeParametersPerConstruct(t *testing.T) {
 			"options":[{"label":"Open","value":"open"},{"label":"Closed","value":"closed"}]}]`,
 		"no title": `[{"name":"current_company","label":"Current company","help":"Employer.","type":"text"}]`,
 		"dropdown": `[{"name":"job_id","label":"Job ID","help":"The job.","type":"select","options":"rpc://listJobs"}]`,
+		"const":    `[{"name":"kind","label":"Kind","help":"Always job.","type":"select","options":[{"label":"Job","value":"job"}]}]`,
 	}
 	checkEveryConstruct(t, want)
 	for name, w := range want {
 		t.Run(name, func(t *testing.T) {
 			got := makeParams(constructFields(t, constructs[name]), DefaultRenderOptions(), false)
 			sameJSON(t, got, w)
-			checkMake(t, makeSchema(t, false), got)
+			checkMake(t, false, got)
 		})
 	}
 }
@@ -73,13 +72,14 @@ func TestMakeInterfacePerConstruct(t *testing.T) {
 		"default":  `[{"name":"state","label":"State","help":"The state.","type":"text"}]`,
 		"no title": `[{"name":"current_company","label":"Current company","help":"Employer.","type":"text"}]`,
 		"dropdown": `[{"name":"job_id","label":"Job ID","help":"The job.","type":"text"}]`,
+		"const":    `[{"name":"kind","label":"Kind","help":"Always job.","type":"text"}]`,
 	}
 	checkEveryConstruct(t, want)
 	for name, w := range want {
 		t.Run(name, func(t *testing.T) {
 			got := makeParams(constructFields(t, constructs[name]), RenderOptions{}, true)
 			sameJSON(t, got, w)
-			checkMake(t, makeSchema(t, true), got)
+			checkMake(t, true, got)
 		})
 	}
 }
@@ -94,16 +94,16 @@ func TestMakeCatalogFollowsMakeRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkMake(t, makeSchema(t, false), ps)
+			checkMake(t, false, ps)
 		})
 	}
 	for _, name := range outputs {
 		t.Run("interface "+name, func(t *testing.T) {
 			ps := mustMakeInterface(t, name)
-			checkMake(t, makeSchema(t, true), ps)
+			checkMake(t, true, ps)
 			// An interface is the parameter syntax narrowed, so it must
 			// pass as parameters too.
-			checkMake(t, makeSchema(t, false), ps)
+			checkMake(t, false, ps)
 		})
 	}
 }
@@ -151,69 +151,22 @@ func TestMakeSchemaCatchesBreaks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := makeSchema(t, tc.iface).Validate(gojsonschema.NewStringLoader("[" + tc.param + "]"))
-			if err != nil {
+			var param any
+			if err := json.Unmarshal([]byte("["+tc.param+"]"), &param); err != nil {
 				t.Fatal(err)
 			}
-			if res.Valid() {
+			if errs := platform.MakeErrors(t, tc.iface, param); len(errs) == 0 {
 				t.Errorf("%s passed", tc.param)
 			}
 		})
 	}
 }
 
-var (
-	makeSchemaOnce     sync.Once
-	makeExpect, makeIf *gojsonschema.Schema
-	makeSchemaErr      error
-)
-
-// makeSchema compiles schemas/platform/make_parameters.schema.json: the root
-// for mappable parameters, #/definitions/interface for interfaces.
-func makeSchema(t *testing.T, iface bool) *gojsonschema.Schema {
+// checkMake validates ps against the project's JSON Schema of Make's
+// rules: the parameter form, or the interface form when iface is set.
+func checkMake(t *testing.T, iface bool, ps []map[string]any) {
 	t.Helper()
-	makeSchemaOnce.Do(func() {
-		raw, err := os.ReadFile("platform/make_parameters.schema.json")
-		if err != nil {
-			makeSchemaErr = err
-			return
-		}
-		var doc struct {
-			ID string `json:"$id"`
-		}
-		if err = json.Unmarshal(raw, &doc); err != nil {
-			makeSchemaErr = err
-			return
-		}
-		compile := func(entry string) (*gojsonschema.Schema, error) {
-			sl := gojsonschema.NewSchemaLoader()
-			sl.Draft = gojsonschema.Draft7
-			if err := sl.AddSchema(doc.ID, gojsonschema.NewBytesLoader(raw)); err != nil {
-				return nil, err
-			}
-			return sl.Compile(gojsonschema.NewGoLoader(map[string]any{"$ref": doc.ID + entry}))
-		}
-		if makeExpect, makeSchemaErr = compile("#"); makeSchemaErr != nil {
-			return
-		}
-		makeIf, makeSchemaErr = compile("#/definitions/interface")
-	})
-	if makeSchemaErr != nil {
-		t.Fatalf("make_parameters.schema.json: %v", makeSchemaErr)
-	}
-	if iface {
-		return makeIf
-	}
-	return makeExpect
-}
-
-func checkMake(t *testing.T, s *gojsonschema.Schema, ps []map[string]any) {
-	t.Helper()
-	res, err := s.Validate(gojsonschema.NewGoLoader(ps))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range res.Errors() {
+	for _, e := range platform.MakeErrors(t, iface, ps) {
 		t.Errorf("breaks Make's rules: %s", e)
 	}
 }

@@ -51,6 +51,8 @@ func TestN8nPropertiesPerConstruct(t *testing.T) {
 		"default": inAdditional(`{"displayName":"State","name":"state","description":"The state","type":"options","default":"open",
 			"options":[{"name":"Closed","value":"closed"},{"name":"Open","value":"open"}],` + body("state") + `}`),
 		"no title": inAdditional(`{"displayName":"Current Company","name":"current_company","description":"Employer","type":"string","default":"",` + body("current_company") + `}`),
+		"const": inAdditional(`{"displayName":"Kind","name":"kind","description":"Always job","type":"options","default":"job",
+			"options":[{"name":"Job","value":"job"}],` + body("kind") + `}`),
 		"dropdown": inAdditional(`{"displayName":"Job Name or ID","name":"job_id","type":"options","default":"",
 			"description":"Choose from the list, or specify an ID using an <a href=\"https://docs.n8n.io/code/expressions/\">expression</a>",
 			"typeOptions":{"loadOptionsMethod":"getJobs"},` + body("job_id") + `}`),

@@ -41,6 +41,7 @@ var constructs = map[string]construct{
 		"start_date":{"title":"Start date","description":"Start.","type":["string","null"]}}}}`, false},
 	"default":  {"state", `{"title":"State","description":"The state.","type":"string","enum":["open","closed"],"default":"open"}`, false},
 	"no title": {"current_company", `{"description":"Employer.","type":"string"}`, false},
+	"const":    {"kind", `{"title":"Kind","description":"Always job.","type":"string","const":"job"}`, false},
 	"dropdown": {"job_id", `{"title":"Job ID","description":"The job.","type":"string","pattern":"^job_[a-z0-9]+$"}`, false},
 }
 
@@ -324,6 +325,20 @@ func checkN8nLabels(t *testing.T, ps []map[string]any) {
 			for _, o := range p["options"].([]map[string]any) {
 				checkN8nLabels(t, o["values"].([]map[string]any))
 			}
+		}
+	}
+}
+
+func TestChoices(t *testing.T) {
+	got, err := Choices("candidate", "status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, got, `[{"label":"New","value":"new"},{"label":"Interested","value":"interested"},{"label":"Contacted","value":"contacted"},
+		{"label":"Not interested","value":"not_interested"},{"label":"Hired","value":"hired"},{"label":"Rejected","value":"rejected"}]`)
+	for _, tc := range [][2]string{{"candidate", "full_name"}, {"candidate", "no_such"}, {"no_such", "status"}} {
+		if _, err := Choices(tc[0], tc[1]); err == nil {
+			t.Errorf("Choices(%s, %s) succeeded", tc[0], tc[1])
 		}
 	}
 }

@@ -1,67 +1,16 @@
 package schemas
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/visage-jobs/visage-hub/schemas/platform"
 )
 
-// zapierCheckDir holds a Node script that runs zapier-platform-schema's own
-// validator. CI installs it with:
-//
-//	npm ci --prefix schemas/platform/zapier-check
-const zapierCheckDir = "platform/zapier-check"
-
-// zapierCheck runs the Node validator on rendered fields. Locally it skips
-// when Node or the installed package is missing; under CI=true it fails, so
-// the official check cannot silently stop running.
+// zapierCheck runs zapier-platform-schema's validator (through package
+// platform, which package meta's catalog test shares) on rendered fields.
 func zapierCheck(t *testing.T, payload map[string]any) (errs []string, exitCode int) {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	missing := ""
-	switch {
-	case err != nil:
-		missing = "node is not installed"
-	default:
-		if _, statErr := os.Stat(filepath.Join(zapierCheckDir, "node_modules", "zapier-platform-schema")); statErr != nil {
-			missing = "zapier-platform-schema is not installed (npm ci --prefix schemas/platform/zapier-check)"
-		}
-	}
-	if missing != "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the Zapier schema check must run in CI: %s", missing)
-		}
-		t.Skipf("skipping the official Zapier check: %s", missing)
-	}
-	in, err := json.Marshal(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, "check.js")
-	cmd.Dir = zapierCheckDir
-	cmd.Stdin = bytes.NewReader(in)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	code := 0
-	if ee, ok := runErr.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if runErr != nil {
-		t.Fatalf("run check.js: %v", runErr)
-	}
-	if code > 1 {
-		t.Fatalf("check.js crashed (exit %d): %s", code, stderr.String())
-	}
-	var out struct {
-		Errors []string `json:"errors"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		t.Fatalf("check.js output %q: %v (stderr %s)", stdout.String(), err, stderr.String())
-	}
-	return out.Errors, code
+	return platform.ZapierErrors(t, payload)
 }
 
 // TestZapierFieldsPassZapierValidator validates every rendered Zapier field

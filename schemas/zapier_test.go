@@ -37,6 +37,8 @@ func TestZapierInputFieldsPerConstruct(t *testing.T) {
 			"choices":[{"value":"open","sample":"open","label":"Open"},{"value":"closed","sample":"closed","label":"Closed"}]}]`,
 		"no title": `[{"key":"current_company","label":"Current company","required":false,"helpText":"Employer.","type":"string"}]`,
 		"dropdown": `[{"key":"job_id","label":"Job ID","required":false,"helpText":"The job.","type":"string","dynamic":"job_list.id.label"}]`,
+		"const": `[{"key":"kind","label":"Kind","required":false,"helpText":"Always job.","type":"string",
+			"choices":[{"value":"job","sample":"job","label":"Job"}]}]`,
 	}
 	checkEveryConstruct(t, want)
 	for name, w := range want {
@@ -77,6 +79,7 @@ func TestZapierOutputFieldsPerConstruct(t *testing.T) {
 		"default":  `[{"key":"state","label":"State","type":"string"}]`,
 		"no title": `[{"key":"current_company","label":"Current company","type":"string"}]`,
 		"dropdown": `[{"key":"job_id","label":"Job ID","type":"string"}]`,
+		"const":    `[{"key":"kind","label":"Kind","type":"string"}]`,
 	}
 	checkEveryConstruct(t, want)
 	for name, w := range want {

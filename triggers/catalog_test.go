@@ -44,6 +44,9 @@ func TestTriggersAreDescribed(t *testing.T) {
 			if _, ok := schemas.ForEvent(tr.Event); !ok {
 				t.Errorf("event %q has no schema", tr.Event)
 			}
+			if _, ok := schemas.Raw(tr.Item); !ok || (tr.Item != CandidateItem && tr.Item != JobItem) {
+				t.Errorf("item schema %q does not exist or is not one of the item kinds", tr.Item)
+			}
 			if got, ok := ByKey(tr.Key); !ok || got != tr {
 				t.Errorf("ByKey(%s) = %+v, %v", tr.Key, got, ok)
 			}

@@ -44,97 +44,12 @@ func (s *Server) candidateRoutes() []Route {
 	}
 }
 
-// candidateInput is a create or update body after schema validation.
-// Pointers tell "sent" from "left out" only together with fieldsOf; the
-// schema has already refused wrong types, unknown fields and limits.
-type candidateInput struct {
-	JobID          *string         `json:"job_id"`
-	FirstName      *string         `json:"first_name"`
-	LastName       *string         `json:"last_name"`
-	FullName       *string         `json:"full_name"`
-	Email          *string         `json:"email"`
-	Phone          *string         `json:"phone"`
-	LinkedInURL    *string         `json:"linkedin_url"`
-	Headline       *string         `json:"headline"`
-	Location       *string         `json:"location"`
-	CurrentTitle   *string         `json:"current_title"`
-	CurrentCompany *string         `json:"current_company"`
-	Experience     []hub.Position  `json:"experience"`
-	Education      []hub.Schooling `json:"education"`
-	Skills         []string        `json:"skills"`
-	Tags           []string        `json:"tags"`
-	Status         *string         `json:"status"`
-	Source         *string         `json:"source"`
-}
-
-// candidate builds a new candidate from a create body; the store fills in
-// the rest (ID, derived full name, default status, timestamps).
-func (in candidateInput) candidate() hub.Candidate {
-	return hub.Candidate{
-		JobID: in.JobID, FirstName: in.FirstName, LastName: in.LastName, FullName: deref(in.FullName),
-		Email: in.Email, Phone: in.Phone, LinkedInURL: in.LinkedInURL, Headline: in.Headline,
-		Location: in.Location, CurrentTitle: in.CurrentTitle, CurrentCompany: in.CurrentCompany,
-		Experience: in.Experience, Education: in.Education, Skills: in.Skills, Tags: in.Tags,
-		Status: deref(in.Status), Source: in.Source,
-	}
-}
-
-// patch sets only the fields present in the body; a field sent as null is
-// cleared and a list sent replaces the list. A full name that was derived
-// from the first and last names follows them when they change and no full
-// name is sent, so "Ann Lee" renamed to Anna becomes "Anna Lee".
-func (in candidateInput) patch(present map[string]bool) func(*hub.Candidate) error {
-	return func(c *hub.Candidate) error {
-		derived := c.FullName == hub.JoinName(c.FirstName, c.LastName)
-		strs := []struct {
-			name string
-			dst  **string
-			v    *string
-		}{
-			{"job_id", &c.JobID, in.JobID}, {"first_name", &c.FirstName, in.FirstName},
-			{"last_name", &c.LastName, in.LastName}, {"email", &c.Email, in.Email},
-			{"phone", &c.Phone, in.Phone}, {"linkedin_url", &c.LinkedInURL, in.LinkedInURL},
-			{"headline", &c.Headline, in.Headline}, {"location", &c.Location, in.Location},
-			{"current_title", &c.CurrentTitle, in.CurrentTitle},
-			{"current_company", &c.CurrentCompany, in.CurrentCompany}, {"source", &c.Source, in.Source},
-		}
-		for _, f := range strs {
-			if present[f.name] {
-				*f.dst = f.v
-			}
-		}
-		if present["full_name"] {
-			c.FullName = deref(in.FullName)
-		} else if derived && (present["first_name"] || present["last_name"]) {
-			if joined := hub.JoinName(c.FirstName, c.LastName); joined != "" {
-				c.FullName = joined
-			}
-		}
-		if present["status"] {
-			c.Status = deref(in.Status)
-		}
-		if present["experience"] {
-			c.Experience = in.Experience
-		}
-		if present["education"] {
-			c.Education = in.Education
-		}
-		if present["skills"] {
-			c.Skills = in.Skills
-		}
-		if present["tags"] {
-			c.Tags = in.Tags
-		}
-		return nil
-	}
-}
-
 func (s *Server) createCandidate(c *fiber.Ctx) error {
-	var in candidateInput
+	var in hub.CandidateInput
 	if err := bind(c, "candidate_create", &in); err != nil {
 		return err
 	}
-	cand, err := s.store.CreateCandidate(c.UserContext(), principal(c).AccountID, in.candidate())
+	cand, err := s.store.CreateCandidate(c.UserContext(), principal(c).AccountID, in.Candidate())
 	if err != nil {
 		return err
 	}
@@ -170,7 +85,7 @@ func (s *Server) updateCandidate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in candidateInput
+	var in hub.CandidateInput
 	if err := bind(c, "candidate_update", &in); err != nil {
 		return err
 	}
@@ -182,7 +97,7 @@ func (s *Server) updateCandidate(c *fiber.Ctx) error {
 	for k := range fields {
 		present[k] = true
 	}
-	cand, err := s.store.UpdateCandidate(c.UserContext(), principal(c).AccountID, id, in.patch(present))
+	cand, err := s.store.UpdateCandidate(c.UserContext(), principal(c).AccountID, id, in.Patch(present))
 	if err != nil {
 		return err
 	}

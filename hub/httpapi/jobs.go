@@ -42,83 +42,13 @@ func (s *Server) jobRoutes() []Route {
 	}
 }
 
-// jobInput is the body of a create, update or upsert after schema
-// validation. Pointers tell "sent" from "left out" only together with
-// fieldsOf; the schema has already refused wrong types and limits.
-type jobInput struct {
-	ExternalID     *string     `json:"external_id"`
-	Title          *string     `json:"title"`
-	Description    *string     `json:"description"`
-	Department     *string     `json:"department"`
-	Location       *string     `json:"location"`
-	WorkplaceType  *string     `json:"workplace_type"`
-	EmploymentType *string     `json:"employment_type"`
-	Status         *string     `json:"status"`
-	HiringManager  *hub.Person `json:"hiring_manager"`
-}
-
-// replace sets every field the body describes, the way a create and a PUT
-// do: what is left out becomes null, and the status open. The external ID
-// is not touched; it comes from the body on create and from the path on PUT.
-func (in jobInput) replace(j *hub.Job) {
-	j.Title = deref(in.Title)
-	j.Description, j.Department, j.Location = in.Description, in.Department, in.Location
-	j.WorkplaceType, j.EmploymentType, j.HiringManager = in.WorkplaceType, in.EmploymentType, in.HiringManager
-	j.Status = hub.JobOpen
-	if in.Status != nil {
-		j.Status = *in.Status
-	}
-}
-
-// patch sets only the fields present in the body; a field sent as null is
-// cleared. The schema refuses null for title and status.
-func (in jobInput) patch(present map[string]bool) func(*hub.Job) error {
-	return func(j *hub.Job) error {
-		if present["external_id"] {
-			j.ExternalID = in.ExternalID
-		}
-		if present["title"] {
-			j.Title = deref(in.Title)
-		}
-		if present["status"] {
-			j.Status = deref(in.Status)
-		}
-		if present["description"] {
-			j.Description = in.Description
-		}
-		if present["department"] {
-			j.Department = in.Department
-		}
-		if present["location"] {
-			j.Location = in.Location
-		}
-		if present["workplace_type"] {
-			j.WorkplaceType = in.WorkplaceType
-		}
-		if present["employment_type"] {
-			j.EmploymentType = in.EmploymentType
-		}
-		if present["hiring_manager"] {
-			j.HiringManager = in.HiringManager
-		}
-		return nil
-	}
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
 func (s *Server) createJob(c *fiber.Ctx) error {
-	var in jobInput
+	var in hub.JobInput
 	if err := bind(c, "job_create", &in); err != nil {
 		return err
 	}
 	j := hub.Job{ExternalID: in.ExternalID}
-	in.replace(&j)
+	in.Replace(&j)
 	j, err := s.store.CreateJob(c.UserContext(), principal(c).AccountID, j)
 	if err != nil {
 		return err
@@ -154,7 +84,7 @@ func (s *Server) updateJob(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in jobInput
+	var in hub.JobInput
 	if err := bind(c, "job_update", &in); err != nil {
 		return err
 	}
@@ -166,7 +96,7 @@ func (s *Server) updateJob(c *fiber.Ctx) error {
 	for k := range fields {
 		present[k] = true
 	}
-	j, err := s.store.UpdateJob(c.UserContext(), principal(c).AccountID, id, in.patch(present))
+	j, err := s.store.UpdateJob(c.UserContext(), principal(c).AccountID, id, in.Patch(present))
 	if err != nil {
 		return err
 	}
@@ -193,12 +123,12 @@ func (s *Server) upsertJob(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in jobInput
+	var in hub.JobInput
 	if err := bind(c, "job_upsert", &in); err != nil {
 		return err
 	}
 	j, created, err := s.store.UpsertJobByExternalID(c.UserContext(), principal(c).AccountID, ext, func(j *hub.Job) error {
-		in.replace(j)
+		in.Replace(j)
 		return nil
 	})
 	if err != nil {

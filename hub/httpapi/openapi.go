@@ -155,16 +155,22 @@ func (d *oaDocument) success(r Route) (oaResponse, error) {
 }
 
 // bodySchema returns the schema for a Request or Response name: a
-// reference to a component, or for "list:NAME" the list envelope around
-// it; and a one-line description.
+// reference to a component, for "list:NAME" the list envelope around it,
+// for "array:NAME" a bare array of it (searches); and a one-line
+// description.
 func (d *oaDocument) bodySchema(name string) (any, string, error) {
 	item, isList := strings.CutPrefix(name, "list:")
+	item, isArray := strings.CutPrefix(item, "array:")
 	comp, ok := d.Components.Schemas[item].(map[string]any)
 	if !ok {
 		return nil, "", fmt.Errorf("schema %q does not exist", item)
 	}
 	title, _ := comp["title"].(string)
 	ref := oaRef{Ref: "#/components/schemas/" + item}
+	if isArray {
+		return map[string]any{"type": "array", "items": ref, "description": "Every match, newest first; empty when nothing matches."},
+			"List of " + orDefault(title, item) + " items, newest first", nil
+	}
 	if !isList {
 		return ref, title, nil
 	}

@@ -44,7 +44,7 @@ func readUpload(c *fiber.Ctx) (upload, error) {
 			"send the resume file itself as the body (with its own Content-Type) or as multipart/form-data with a part named %q, not JSON", resumeFormField)
 	default:
 		up.data, err = resume.ReadAll(bytes.NewReader(c.Body()))
-		up.name = dispositionFilename(c.Get(fiber.HeaderContentDisposition))
+		up.name = resume.DispositionFilename(c.Get(fiber.HeaderContentDisposition))
 	}
 	if err != nil {
 		return upload{}, uploadError(err)
@@ -78,22 +78,9 @@ func readMultipart(body []byte, boundary string) (upload, error) {
 		if err != nil {
 			return upload{}, err
 		}
-		name := dispositionFilename(part.Header.Get(fiber.HeaderContentDisposition))
+		name := resume.DispositionFilename(part.Header.Get(fiber.HeaderContentDisposition))
 		return upload{data: data, name: name}, nil
 	}
-}
-
-// dispositionFilename returns the filename of a Content-Disposition value,
-// preferring the RFC 8187 filename* form that mime decodes, or "".
-func dispositionFilename(v string) string {
-	if v == "" {
-		return ""
-	}
-	_, params, err := mime.ParseMediaType(v)
-	if err != nil {
-		return ""
-	}
-	return params["filename"]
 }
 
 // uploadError maps the resume package's refusals to the API's codes: too
@@ -115,21 +102,13 @@ func uploadError(err error) error {
 	return err
 }
 
-// checkedResume decides the stored form of an upload: its format from its
-// bytes (resume.Detect), a safe filename whose extension tells the truth,
-// and the media type as the candidate schema spells it (no parameters).
+// checkedResume decides the stored form of an upload (resume.Prepare).
 func checkedResume(candidateID string, up upload) (hub.Resume, error) {
-	kind, err := resume.Detect(up.data)
+	name, ct, err := resume.Prepare(up.name, up.data)
 	if err != nil {
 		return hub.Resume{}, uploadError(err)
 	}
-	mt, _, _ := strings.Cut(kind.ContentType(), ";")
-	return hub.Resume{
-		CandidateID: candidateID,
-		Filename:    resume.SanitizeFilename(up.name, kind),
-		ContentType: strings.TrimSpace(mt),
-		Data:        up.data,
-	}, nil
+	return hub.Resume{CandidateID: candidateID, Filename: name, ContentType: ct, Data: up.data}, nil
 }
 
 // servedType is the Content-Type a stored resume is sent with: text gets

@@ -28,7 +28,8 @@ type Route struct {
 	// Request names the JSON Schema of the body (schemas package), if any.
 	Request string
 	// Response names the schema of the success body; "list:NAME" for a
-	// list envelope of NAME, "" for a body without a schema.
+	// list envelope of NAME, "array:NAME" for a bare array of NAME, "" for
+	// a body without a schema.
 	Response string
 	// Status is the success status; 0 means 200.
 	Status int
@@ -67,6 +68,7 @@ func (s *Server) routeTable() []Route {
 		s.coreRoutes(), s.jobRoutes(), s.candidateRoutes(), s.resumeRoutes(),
 		s.eventRoutes(), s.analyticsRoutes(), s.docRoutes(),
 		s.webhookRoutes(), s.deliveryRoutes(), s.webRoutes(),
+		s.actionRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

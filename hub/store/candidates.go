@@ -23,9 +23,12 @@ const candidateColumns = `id, account_id, job_id, first_name, last_name, full_na
 // is normalised (trimmed, lower-cased) before matching, as stored e-mails
 // are. The time bounds are exclusive ("after"), at millisecond precision.
 type CandidateFilter struct {
-	JobID        string
-	Status       string
-	Email        string
+	JobID  string
+	Status string
+	Email  string
+	// LinkedInURL is normalised (hub.NormalizeLinkedInURL) before
+	// matching, as stored addresses are.
+	LinkedInURL  string
 	CreatedAfter time.Time
 	UpdatedAfter time.Time
 }
@@ -151,6 +154,13 @@ func candidateListSQL(accountID string, f CandidateFilter, page hub.Page) (strin
 			return "", nil, 0, hub.Invalid(hub.FieldError{Field: "email", Message: err.Error()})
 		}
 		add("email = ?", email)
+	}
+	if f.LinkedInURL != "" {
+		u, err := hub.NormalizeLinkedInURL(f.LinkedInURL)
+		if err != nil {
+			return "", nil, 0, hub.Invalid(hub.FieldError{Field: "linkedin_url", Message: err.Error()})
+		}
+		add("linkedin_url = ?", u)
 	}
 	if !f.CreatedAfter.IsZero() {
 		add("created_at > ?", hub.TimeOf(f.CreatedAfter))

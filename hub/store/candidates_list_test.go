@@ -222,6 +222,7 @@ func TestCandidateListUsesIndexes(t *testing.T) {
 		{"status", store.CandidateFilter{Status: hub.CandInterested}, "candidates_account_status"},
 		{"job and status", store.CandidateFilter{JobID: job, Status: hub.CandInterested}, "candidates_account_job_status"},
 		{"email", store.CandidateFilter{Email: "a@b.co"}, "candidates_account_email"},
+		{"linkedin", store.CandidateFilter{LinkedInURL: "linkedin.com/in/amara"}, "candidates_account_linkedin"},
 	} {
 		for _, page := range []hub.Page{{Limit: 50}, {Limit: 50, After: after}} {
 			t.Run(fmt.Sprintf("%s after=%v", tc.name, page.After != ""), func(t *testing.T) {

@@ -21,8 +21,11 @@ const jobColumns = `id, account_id, external_id, title, description, department,
 // are exclusive ("after"), compared at the millisecond precision the
 // database keeps.
 type JobFilter struct {
-	Status       string
-	ExternalID   string
+	Status     string
+	ExternalID string
+	// Title matches the whole title ignoring case (the database's lower()
+	// on both sides), answered from the jobs_account_title index.
+	Title        string
 	CreatedAfter time.Time
 	UpdatedAfter time.Time
 }
@@ -72,36 +75,10 @@ func (s *Store) GetJob(ctx context.Context, accountID, id string) (hub.Job, erro
 // updated while a client walks the pages are neither skipped nor repeated.
 // A limit outside 1..hub.MaxPageLimit is taken as the default.
 func (s *Store) ListJobs(ctx context.Context, accountID string, f JobFilter, page hub.Page) ([]hub.Job, bool, error) {
-	limit := page.Limit
-	if limit < 1 || limit > hub.MaxPageLimit {
-		limit = hub.DefaultPageLimit
+	query, args, limit, err := jobListSQL(accountID, f, page)
+	if err != nil {
+		return nil, false, err
 	}
-	where := []string{"account_id = ?"}
-	args := []any{accountID}
-	add := func(cond string, v any) {
-		where = append(where, cond)
-		args = append(args, v)
-	}
-	if f.Status != "" {
-		add("status = ?", f.Status)
-	}
-	if f.ExternalID != "" {
-		if !jobTextOK(f.ExternalID) {
-			return nil, false, hub.Invalid(hub.FieldError{Field: "external_id", Message: "must be UTF-8 text without NUL characters"})
-		}
-		add("external_id = ?", f.ExternalID)
-	}
-	if !f.CreatedAfter.IsZero() {
-		add("created_at > ?", hub.TimeOf(f.CreatedAfter))
-	}
-	if !f.UpdatedAfter.IsZero() {
-		add("updated_at > ?", hub.TimeOf(f.UpdatedAfter))
-	}
-	if page.After != "" {
-		add("id < ?", page.After)
-	}
-	args = append(args, limit+1)
-	query := `SELECT ` + jobColumns + ` FROM jobs WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC LIMIT ?`
 	rows, err := s.db.QueryxContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list jobs: %w", err)
@@ -123,6 +100,48 @@ func (s *Store) ListJobs(ctx context.Context, accountID string, f JobFilter, pag
 		jobs = jobs[:limit]
 	}
 	return jobs, more, nil
+}
+
+// jobListSQL builds the list query: the equality filters first and the
+// keyset bound on id last, the column order of the jobs_account* indexes.
+func jobListSQL(accountID string, f JobFilter, page hub.Page) (string, []any, int, error) {
+	limit := page.Limit
+	if limit < 1 || limit > hub.MaxPageLimit {
+		limit = hub.DefaultPageLimit
+	}
+	where := []string{"account_id = ?"}
+	args := []any{accountID}
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if f.Status != "" {
+		add("status = ?", f.Status)
+	}
+	if f.ExternalID != "" {
+		if !jobTextOK(f.ExternalID) {
+			return "", nil, 0, hub.Invalid(hub.FieldError{Field: "external_id", Message: "must be UTF-8 text without NUL characters"})
+		}
+		add("external_id = ?", f.ExternalID)
+	}
+	if f.Title != "" {
+		if !jobTextOK(f.Title) {
+			return "", nil, 0, hub.Invalid(hub.FieldError{Field: "title", Message: "must be UTF-8 text without NUL characters"})
+		}
+		add("lower(title) = lower(?)", f.Title)
+	}
+	if !f.CreatedAfter.IsZero() {
+		add("created_at > ?", hub.TimeOf(f.CreatedAfter))
+	}
+	if !f.UpdatedAfter.IsZero() {
+		add("updated_at > ?", hub.TimeOf(f.UpdatedAfter))
+	}
+	if page.After != "" {
+		add("id < ?", page.After)
+	}
+	args = append(args, limit+1)
+	query := `SELECT ` + jobColumns + ` FROM jobs WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC LIMIT ?`
+	return query, args, limit, nil
 }
 
 // newJob fills in what the store owns on a new job: its ID and account, the
