@@ -159,6 +159,9 @@ func (d *oaDocument) success(r Route) (oaResponse, error) {
 // for "array:NAME" a bare array of it (searches); and a one-line
 // description.
 func (d *oaDocument) bodySchema(name string) (any, string, error) {
+	if names, ok := strings.CutPrefix(name, "array:"); ok {
+		return d.arraySchema(names)
+	}
 	item, isList := strings.CutPrefix(name, "list:")
 	item, isArray := strings.CutPrefix(item, "array:")
 	comp, ok := d.Components.Schemas[item].(map[string]any)
@@ -183,6 +186,31 @@ func (d *oaDocument) bodySchema(name string) (any, string, error) {
 				"description": "Pass as ?cursor= (with the same filters) for the next page; null on the last page."},
 		},
 	}, "Page of " + orDefault(title, item) + " items, newest first", nil
+}
+
+// arraySchema is the schema of a bare JSON array ("array:NAME", or
+// "array:A|B" for items of either schema), the shape polling triggers and
+// searches answer with.
+func (d *oaDocument) arraySchema(names string) (any, string, error) {
+	var refs, titles []string
+	for _, n := range strings.Split(names, "|") {
+		comp, ok := d.Components.Schemas[n].(map[string]any)
+		if !ok {
+			return nil, "", fmt.Errorf("schema %q does not exist", n)
+		}
+		title, _ := comp["title"].(string)
+		refs, titles = append(refs, "#/components/schemas/"+n), append(titles, orDefault(title, n))
+	}
+	var items any = oaRef{Ref: refs[0]}
+	if len(refs) > 1 {
+		one := []any{}
+		for _, r := range refs {
+			one = append(one, oaRef{Ref: r})
+		}
+		items = map[string]any{"oneOf": one}
+	}
+	return map[string]any{"type": "array", "items": items, "maxItems": 200,
+		"description": "A bare JSON array, newest first; [] when there is nothing."}, "Array of " + strings.Join(titles, " or ") + " items", nil
 }
 
 func orDefault(s, def string) string {

@@ -69,6 +69,7 @@ func (s *Server) routeTable() []Route {
 		s.eventRoutes(), s.analyticsRoutes(), s.docRoutes(),
 		s.webhookRoutes(), s.deliveryRoutes(), s.webRoutes(),
 		s.actionRoutes(),
+		s.triggerRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/visage-jobs/visage-hub/hub"
+	"github.com/visage-jobs/visage-hub/triggers"
 )
 
 // This file is the dispatcher's work queue. Every step is one transaction,
@@ -239,7 +240,11 @@ func (row taskRow) task() Task {
 		t.Body = []byte(*row.Payload)
 	case row.EvData != nil:
 		ev := hub.Event{ID: d.EventID, Type: *row.EvType, Timestamp: row.EvCreated, Data: json.RawMessage(*row.EvData), PreviousStatus: row.EvPrev}
-		if b, err := json.Marshal(ev); err == nil {
+		b, err := json.Marshal(ev)
+		if t.Endpoint.Kind == hub.KindHook {
+			b, err = triggers.DeliveryBody(ev) // the envelope plus the trigger item
+		}
+		if err == nil {
 			t.Body = b
 		}
 	}
