@@ -147,7 +147,14 @@ func (e *n8nEnv) serve(t *testing.T) (*daemon, client) {
 	t.Helper()
 	d := startDaemon(t, e.user, e.env, filepath.Join(filepath.Dir(e.user), "n8n.log"), e.bin, "start")
 	base := fmt.Sprintf("http://127.0.0.1:%d", e.port)
-	waitFor(t, "n8n /healthz", 3*time.Minute, d, func() (bool, string) { return up(base + "/healthz") })
+	// /healthz answers before the REST controllers are mounted; n8n logs
+	// this line once everything is.
+	waitFor(t, "n8n to finish starting", 3*time.Minute, d, func() (bool, string) {
+		if !d.logged("Editor is now accessible") {
+			return false, "no 'Editor is now accessible' in the log yet"
+		}
+		return up(base + "/healthz/readiness")
+	})
 	return d, client{base: base, headers: map[string]string{}}
 }
 

@@ -159,9 +159,11 @@ func TestN8nPackage(t *testing.T) {
 		if status, body := h.api.do(t, "GET", "/v1/hooks/"+url.PathEscape(hookID), nil, nil); status != 404 {
 			t.Fatalf("after deactivating, GET /v1/hooks/%s answers %d: %s", hookID, status, body)
 		}
-		var hooks []map[string]any
+		var hooks struct {
+			Data []map[string]any `json:"data"`
+		}
 		h.api.must(t, 200, "GET", "/v1/hooks", nil, &hooks)
-		for _, hk := range hooks {
+		for _, hk := range hooks.Data {
 			if hk["target_url"] == target {
 				t.Fatalf("the hub still lists a hook for n8n: %v", hk)
 			}

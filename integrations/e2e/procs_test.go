@@ -116,6 +116,12 @@ func (d *daemon) tail() string {
 	return string(b)
 }
 
+// logged reports whether the daemon's log contains s.
+func (d *daemon) logged(s string) bool {
+	b, _ := os.ReadFile(d.log)
+	return bytes.Contains(b, []byte(s))
+}
+
 // waitFor polls cond every 250ms until it holds or the deadline passes;
 // a daemon that exits meanwhile fails the test at once.
 func waitFor(t *testing.T, what string, timeout time.Duration, d *daemon, cond func() (bool, string)) {
