@@ -27,8 +27,9 @@ lint:
 	$(GO) vet $(PKGS)
 
 ## n8n-package: build the n8n community node package and run n8n's strict linter on it
-## (needs `npm ci --ignore-scripts --prefix integrations/n8n`, as .ci/run does)
+## (installs its toolchain on first use; --ignore-scripts: see integrations/n8n/README.md)
 n8n-package:
+	@test -x integrations/n8n/node_modules/.bin/n8n-node || npm ci --prefix integrations/n8n --ignore-scripts --no-audit --no-fund
 	cd integrations/n8n && CI=true ./node_modules/.bin/n8n-node build && CI=true ./node_modules/.bin/n8n-node lint
 
 ## e2e: run the n8n package in a real n8n 2.8.4 against a real hub (installs n8n into

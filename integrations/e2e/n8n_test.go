@@ -140,6 +140,18 @@ func TestN8nPackage(t *testing.T) {
 			return str(sd["node:Visage Polling Trigger"]["since"]) != "", fmt.Sprint(sd)
 		})
 
+		// A forged delivery (right shape, no valid signature) starts nothing.
+		forged := client{base: target, headers: map[string]string{
+			"webhook-id": "msg_forged", "webhook-timestamp": fmt.Sprint(time.Now().Unix()),
+			"webhook-signature": "v1,bm90IGEgcmVhbCBzaWduYXR1cmUgYXQgYWxsIG5vcGU=",
+		}}
+		if status, body := forged.do(t, "POST", "", map[string]any{
+			"id": "evt_forged", "type": "candidate.interested",
+			"item": map[string]any{"id": "evt_forged", "candidate_id": candidateID},
+		}, nil); status != 401 {
+			t.Fatalf("a forged delivery got %d, want 401: %s", status, body)
+		}
+
 		// A real hub event: the candidate says yes.
 		h.api.must(t, 200, "PATCH", "/v1/candidates/"+candidateID, map[string]any{"status": "interested"}, nil)
 

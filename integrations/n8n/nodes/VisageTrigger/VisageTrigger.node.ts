@@ -11,10 +11,13 @@ import {
 } from 'n8n-workflow';
 import { defaultEvent, eventOptions, filtersByJob, hookEvents } from '../shared/generated/triggers';
 import { getJobs, visageRequest } from '../shared/transport';
+import { validSignature } from './signature';
 
 /** What the node keeps in the workflow's static data between activations. */
 interface HookState extends IDataObject {
 	hookId?: string;
+	/** The hook's signing secret, which the hub shows only on creation. */
+	hookSecret?: string;
 }
 
 /** A 404 from the hub: the hook is gone (deleted, or answered 410 once). */
@@ -28,7 +31,9 @@ function isNotFound(error: unknown): boolean {
  * hook: activating the workflow subscribes this node's webhook URL to the
  * event (POST /v1/hooks), deactivating unsubscribes it (DELETE
  * /v1/hooks/{id}). The hub posts `{id, type, data, item}`; the workflow gets
- * `item`, the same flat trigger item the polling trigger returns.
+ * `item`, the same flat trigger item the polling trigger returns. Each
+ * delivery's Standard Webhooks signature is checked with the secret the hub
+ * returned for the hook, so a forged POST to the webhook URL starts nothing.
  */
 export class VisageTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -113,6 +118,7 @@ export class VisageTrigger implements INodeType {
 					}
 				}
 				delete state.hookId;
+				delete state.hookSecret;
 				return false;
 			},
 
@@ -126,7 +132,9 @@ export class VisageTrigger implements INodeType {
 				if (jobId) body.filters = { job_id: jobId };
 				const hook = (await visageRequest(this, 'POST', '/v1/hooks', { body })) as IDataObject;
 				if (!hook?.id) return false;
-				(this.getWorkflowStaticData('node') as HookState).hookId = String(hook.id);
+				const state = this.getWorkflowStaticData('node') as HookState;
+				state.hookId = String(hook.id);
+				if (hook.secret) state.hookSecret = String(hook.secret);
 				return true;
 			},
 
@@ -136,6 +144,7 @@ export class VisageTrigger implements INodeType {
 					// Repeat-safe on the hub: 204 even when already gone.
 					await visageRequest(this, 'DELETE', `/v1/hooks/${encodeURIComponent(state.hookId)}`);
 					delete state.hookId;
+					delete state.hookSecret;
 				}
 				return true;
 			},
@@ -143,6 +152,18 @@ export class VisageTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const { hookSecret } = this.getWorkflowStaticData('node') as HookState;
+		if (hookSecret) {
+			const req = this.getRequestObject() as unknown as {
+				headers: Record<string, string | string[] | undefined>;
+				rawBody?: Buffer;
+			};
+			if (!req.rawBody || !validSignature(hookSecret, req.headers, req.rawBody, Date.now())) {
+				const res = this.getResponseObject();
+				res.status(401).json({ message: 'invalid or missing webhook signature' });
+				return { noWebhookResponse: true };
+			}
+		}
 		const body = this.getBodyData() as IDataObject;
 		const item = body?.item as IDataObject | undefined;
 		if (!item || typeof item !== 'object') {
