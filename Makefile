@@ -30,7 +30,7 @@ lint:
 ## (installs its toolchain on first use; --ignore-scripts: see integrations/n8n/README.md)
 n8n-package:
 	@test -x integrations/n8n/node_modules/.bin/n8n-node || npm ci --prefix integrations/n8n --ignore-scripts --no-audit --no-fund
-	cd integrations/n8n && CI=true ./node_modules/.bin/n8n-node build && CI=true ./node_modules/.bin/n8n-node lint
+	cd integrations/n8n && CI=true ./node_modules/.bin/n8n-node build && CI=true ./node_modules/.bin/n8n-node lint && node --test test/*.test.js
 
 ## e2e: run the n8n package in a real n8n 2.8.4 against a real hub (installs n8n into
 ## $$VISAGE_N8N_HOME, default ~/.cache/visage-hub/n8n-2.8.4, on first use: ~5 min, 2.3 GB)

@@ -14,15 +14,18 @@ interface PollState extends IDataObject {
 	since?: string;
 }
 
-/** The most items one poll asks for (the hub's maximum). */
+/** The most items one request asks for (the hub's maximum). */
 const pageSize = 200;
+
+/** Requests one poll makes at most; a longer backlog waits for the next poll. */
+const maxPages = 10;
 
 /**
  * Starts a workflow from Visage events by polling GET /v1/triggers/{key}
  * on n8n's schedule, for hubs n8n cannot receive webhooks from. The hub
- * returns items newest first, strictly after `since` (an event ID); the
- * newest ID becomes the next cursor, so each event starts the workflow
- * once. The first poll of an activated workflow only sets the cursor, so
+ * returns the items strictly after `since` (an event ID, exact because
+ * items are ordered by commit); the newest ID becomes the next cursor, so
+ * each event starts the workflow once. The first poll of an activated workflow only sets the cursor, so
  * activating does not replay history; a manual test run returns the most
  * recent item.
  */
@@ -84,24 +87,33 @@ export class VisagePollingTrigger implements INodeType {
 		const key = this.getNodeParameter('event') as string;
 		const jobId = filtersByJob[key] ? (this.getNodeParameter('jobId', '') as string) : '';
 		const state = this.getWorkflowStaticData('node') as PollState;
-		const manual = this.getMode() === 'manual';
-		const qs: IDataObject = { limit: manual || !state.since ? 1 : pageSize };
-		if (jobId) qs.job_id = jobId;
-		if (!manual && state.since) qs.since = state.since;
+		const list = async (qs: IDataObject): Promise<IDataObject[]> => {
+			if (jobId) qs.job_id = jobId;
+			const items = await visageRequest(this, 'GET', `/v1/triggers/${encodeURIComponent(key)}`, { qs });
+			return (items ?? []) as IDataObject[];
+		};
 
-		const items = ((await visageRequest(this, 'GET', `/v1/triggers/${encodeURIComponent(key)}`, { qs })) ??
-			[]) as IDataObject[];
-		if (manual) {
-			return items.length ? [this.helpers.returnJsonArray(items)] : null;
+		if (this.getMode() === 'manual') {
+			const latest = await list({ limit: 1 });
+			return latest.length ? [this.helpers.returnJsonArray(latest)] : null;
 		}
-		const first = !state.since;
-		if (items.length) {
+		if (!state.since) {
+			// First poll since activation: remember where history ends.
+			const latest = await list({ limit: 1 });
+			state.since = latest.length ? String(latest[0].id) : new Date().toISOString();
+			return null;
+		}
+		// With since, the hub returns the oldest pageSize items after it,
+		// newest first; a full page means more wait after its first item.
+		const found: IDataObject[] = [];
+		for (let page = 0; page < maxPages; page++) {
+			const items = await list({ since: state.since, limit: pageSize });
+			if (!items.length) break;
 			state.since = String(items[0].id);
-		} else if (first) {
-			state.since = new Date().toISOString();
+			found.push(...items.slice().reverse());
+			if (items.length < pageSize) break;
 		}
-		if (first || !items.length) return null;
 		// Oldest first, so the workflow sees events in the order they happened.
-		return [this.helpers.returnJsonArray(items.slice().reverse())];
+		return found.length ? [this.helpers.returnJsonArray(found)] : null;
 	}
 }
