@@ -117,6 +117,7 @@ func TestHookLifecycle(t *testing.T) {
 			if got.Type != "candidate.created" || got.Data.ID != cand.ID || req.Header.Get("webhook-id") != got.ID || body["item"] == nil {
 				t.Fatalf("delivery %s", req.Body)
 			}
+			e.trgPollN(key, "new_candidate", "", 1)
 			var polled []json.RawMessage
 			e.do("GET", "/v1/triggers/new_candidate", key, "").status(http.StatusOK).decode(&polled)
 			if len(polled) != 1 || !jsonEqual(t, polled[0], got.Item) {

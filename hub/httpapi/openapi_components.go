@@ -36,6 +36,8 @@ var tagDescriptions = map[string]string{
 	"API keys":      "Create, list and revoke the account's API keys (admins only).",
 	"Documentation": "This reference and the OpenAPI document it is rendered from.",
 	"Webhooks":      "The events the hub delivers to your endpoints, signed per Standard Webhooks. Respond with any 2xx to acknowledge; anything else is retried.",
+	"REST hooks":    "Subscriptions that Zapier, Make and n8n create and delete as workflows are turned on and off. Deliveries are signed, retried and logged like webhooks and carry the trigger item in item; a 410 Gone answer deletes the hook.",
+	"Triggers":      "Polling triggers (a bare array of trigger items, newest first, each id the event's) and sample deliveries for building workflows.",
 }
 
 // problemResponse documents one error status: its component name, when it

@@ -34,10 +34,10 @@ type PollQuery struct {
 // for "after the newest ID I saw" would skip it for good. Migration 00009
 // gives every event an ordering key assigned in commit order (seq on
 // SQLite, whose writers are serialised; (xid, seq) on PostgreSQL, read only
-// below the oldest running transaction). With SinceID a poll returns the
-// Limit oldest events after it (newest first), so polling again with the
-// newest ID returned walks on without a gap or a repeat however many
-// events arrive. Without SinceID it returns the Limit newest events.
+// below the oldest running transaction). With a since bound a poll returns
+// the Limit oldest events after it (newest first), so polling again with
+// the newest ID returned walks on without a gap or a repeat however many
+// events arrive. Without one it returns the Limit newest events.
 // SinceTime compares the time the event happened, for a first poll; it
 // cannot see a late commit that happened earlier, which is why the event
 // ID is the cursor to poll with.
@@ -55,11 +55,12 @@ func (s *Store) PollEvents(ctx context.Context, accountID string, q PollQuery) (
 		where = append(where, "job_id = ?")
 		args = append(args, q.JobID)
 	}
+	order := "DESC"
 	if !q.SinceTime.IsZero() {
 		where = append(where, "created_at > ?")
 		args = append(args, q.SinceTime.UnixMilli())
+		order = "ASC"
 	}
-	order := "DESC"
 	if q.SinceID != "" {
 		xid, seq, err := s.eventOrder(ctx, accountID, q.SinceID)
 		if err != nil {
