@@ -227,7 +227,9 @@ func unknownEntry(kind actions.Kind) fiber.Handler {
 				keys = append(keys, a.Key)
 			}
 		}
-		return hub.Errorf(hub.ENotFound, "there is no %s named %q; the %ss are %s (GET /v1/meta describes them)",
-			kind, c.Params("key"), kind, strings.Join(keys, ", "))
+		noun := map[actions.Kind]string{actions.Create: "action", actions.Search: "search"}[kind]
+		plural := map[actions.Kind]string{actions.Create: "actions", actions.Search: "searches"}[kind]
+		return hub.Errorf(hub.ENotFound, "there is no %s named %q; the %s are %s (GET /v1/meta describes them)",
+			noun, strings.Clone(c.Params("key")), plural, strings.Join(keys, ", "))
 	}
 }
