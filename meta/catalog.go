@@ -44,8 +44,9 @@ type Entry struct {
 	Important      bool   `json:"important"`
 	Method         string `json:"method"`
 	Path           string `json:"path"`
-	// Sample is the example of the item (triggers) or output schema: one
-	// trigger item, the resource an action returns, one search result.
+	// Sample is one trigger item (the built-in sample event of the
+	// trigger's type, flattened), or the example of the output schema: the
+	// resource an action returns, one search result.
 	Sample json.RawMessage `json:"sample"`
 }
 
@@ -83,7 +84,7 @@ func Get() (Catalog, error) {
 func build() (Catalog, error) {
 	c := Catalog{Triggers: []Entry{}, Actions: []Entry{}, Searches: []Entry{}, EventTypes: []EventType{}}
 	for _, t := range triggers.All() {
-		sample, err := sampleOf(t.Item)
+		sample, err := triggerSample(t)
 		if err != nil {
 			return c, fmt.Errorf("meta: trigger %s: %w", t.Key, err)
 		}
@@ -124,6 +125,16 @@ func build() (Catalog, error) {
 		c.EventTypes = append(c.EventTypes, EventType{Type: et, Label: t.Label + " (" + et + ")", Schema: name, Trigger: t.Key})
 	}
 	return c, nil
+}
+
+// triggerSample is the item the trigger's built-in sample event gives (so
+// its event_type is the trigger's), flattened as polling and hooks do.
+func triggerSample(t triggers.Trigger) (json.RawMessage, error) {
+	ev, err := triggers.Sample(t.Event)
+	if err != nil {
+		return nil, err
+	}
+	return triggers.Item(ev)
 }
 
 func sampleOf(schema string) (json.RawMessage, error) {

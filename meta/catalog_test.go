@@ -107,3 +107,14 @@ func TestJobOptionLabel(t *testing.T) {
 		})
 	}
 }
+
+func TestTriggerSamplesAreOfTheirEvent(t *testing.T) {
+	for _, e := range mustCatalog(t).Triggers {
+		var item struct {
+			EventType string `json:"event_type"`
+		}
+		if err := json.Unmarshal(e.Sample, &item); err != nil || item.EventType != e.Event {
+			t.Errorf("%s: sample event_type %q, want %s", e.Key, item.EventType, e.Event)
+		}
+	}
+}

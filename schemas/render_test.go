@@ -157,7 +157,8 @@ func TestFieldsKeepTheFilesOrder(t *testing.T) {
 }
 
 // relevant lists the catalog schemas the platform packages render: the job
-// and candidate inputs and resources and every specific event.
+// and candidate inputs, the action and search inputs, the resources, every
+// specific event and the trigger items.
 func relevant() (inputs, outputs []string) {
 	for _, n := range Names() {
 		switch {
@@ -165,7 +166,9 @@ func relevant() (inputs, outputs []string) {
 			if strings.HasPrefix(n, "job") || strings.HasPrefix(n, "candidate") {
 				inputs = append(inputs, n)
 			}
-		case n == "job" || n == "candidate" || strings.HasPrefix(n, "event_"):
+		case strings.HasPrefix(n, "action_") || strings.HasPrefix(n, "search_"):
+			inputs = append(inputs, n)
+		case n == "job" || n == "candidate" || strings.HasPrefix(n, "event_") || strings.HasPrefix(n, "trigger_"):
 			outputs = append(outputs, n)
 		}
 	}
@@ -182,12 +185,12 @@ func TestRelevantCatalog(t *testing.T) {
 		}
 		return false
 	}
-	for _, n := range []string{"job_create", "job_update", "job_upsert", "candidate_create", "candidate_update"} {
+	for _, n := range []string{"job_create", "job_update", "job_upsert", "candidate_create", "candidate_update", "action_update_job", "search_find_candidate"} {
 		if !has(inputs, n) {
 			t.Errorf("inputs %v lack %s", inputs, n)
 		}
 	}
-	for _, n := range []string{"job", "candidate", "event_job_created", "event_candidate_status_changed"} {
+	for _, n := range []string{"job", "candidate", "event_job_created", "event_candidate_status_changed", "trigger_candidate", "trigger_job"} {
 		if !has(outputs, n) {
 			t.Errorf("outputs %v lack %s", outputs, n)
 		}

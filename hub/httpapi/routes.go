@@ -68,7 +68,7 @@ func (s *Server) routeTable() []Route {
 		s.coreRoutes(), s.jobRoutes(), s.candidateRoutes(), s.resumeRoutes(),
 		s.eventRoutes(), s.analyticsRoutes(), s.docRoutes(),
 		s.webhookRoutes(), s.deliveryRoutes(), s.webRoutes(),
-		s.actionRoutes(),
+		s.actionRoutes(), s.metaRoutes(),
 		s.triggerRoutes(),
 	} {
 		rs = append(rs, group...)

@@ -33,6 +33,7 @@ type Store interface {
 	IdempotencyStore
 	WebhookStore
 	TriggerStore
+	MetaStore
 }
 
 // TokenVerifier checks admin JWTs.
