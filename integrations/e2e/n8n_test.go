@@ -50,13 +50,14 @@ func TestN8nPackage(t *testing.T) {
 		n.cli(t, "import:workflow", "--input="+writeJSON(t, dir, name, wf))
 	}
 
-	var candidateID string
+	var candidateID, jobID string
 	t.Run("actions", func(t *testing.T) {
 		out := n.execute(t, actionsWF)
 		job := only(t, out, "Create Job")
 		if !strings.HasPrefix(str(job.JSON["id"]), "job_") || job.JSON["title"] != title || job.JSON["status"] != "open" {
 			t.Fatalf("Create Job returned %v", job.JSON)
 		}
+		jobID = str(job.JSON["id"])
 		cand := only(t, out, "Create Candidate")
 		candidateID = str(cand.JSON["id"])
 		if !strings.HasPrefix(candidateID, "cand_") || cand.JSON["job_id"] != job.JSON["id"] || cand.JSON["email"] != email {
@@ -120,6 +121,29 @@ func TestN8nPackage(t *testing.T) {
 		}}, &tested)
 		if tested.Data.Status != "OK" {
 			t.Fatalf("credential test: %+v", tested.Data)
+		}
+
+		// The job dropdown (methods.loadOptions.getJobs) as the editor loads
+		// it: the open job the actions created is a choice, labelled by title.
+		var jobs struct {
+			Data []struct {
+				Name  string `json:"name"`
+				Value string `json:"value"`
+			} `json:"data"`
+		}
+		rest.must(t, 200, "POST", "/rest/dynamic-node-parameters/options", map[string]any{
+			"path":                  "parameters.job_id",
+			"nodeTypeAndVersion":    map[string]any{"name": visageNode, "version": 1},
+			"currentNodeParameters": map[string]any{"resource": "job", "operation": "update_job"},
+			"methodName":            "getJobs",
+			"credentials":           visageCred,
+		}, &jobs)
+		listed := false
+		for _, o := range jobs.Data {
+			listed = listed || (o.Value == jobID && strings.Contains(o.Name, title))
+		}
+		if !listed {
+			t.Fatalf("getJobs offered %+v, want %s (%q)", jobs.Data, jobID, title)
 		}
 
 		activate(t, rest, hookWF)

@@ -700,7 +700,7 @@ export const operationFields: INodeProperties[] = [
 	},
 	{
 		"default": [],
-		"description": "Tags to add, such as shortlist or phone-screen-booked",
+		"description": "Tags to add, such as shortlist or phone-screen-booked: 1 to 50, each at most 50 characters. A candidate keeps at most 50 tags in all.",
 		"displayName": "Tags to Add",
 		"displayOptions": {
 			"show": {
