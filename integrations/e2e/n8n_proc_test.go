@@ -142,10 +142,11 @@ type runItem struct {
 	} `json:"binary"`
 }
 
-// serve starts `n8n start` and waits until it answers /healthz.
-func (e *n8nEnv) serve(t *testing.T) (*daemon, client) {
+// serve starts `n8n start`, logging to logName, and waits until its REST
+// API is up.
+func (e *n8nEnv) serve(t *testing.T, logName string) (*daemon, client) {
 	t.Helper()
-	d := startDaemon(t, e.user, e.env, filepath.Join(filepath.Dir(e.user), "n8n.log"), e.bin, "start")
+	d := startDaemon(t, e.user, e.env, filepath.Join(filepath.Dir(e.user), logName), e.bin, "start")
 	base := fmt.Sprintf("http://127.0.0.1:%d", e.port)
 	// /healthz answers before the REST controllers are mounted; n8n logs
 	// this line once everything is.
@@ -158,28 +159,43 @@ func (e *n8nEnv) serve(t *testing.T) (*daemon, client) {
 	return d, client{base: base, headers: map[string]string{}}
 }
 
+const ownerEmail, ownerPassword = "owner@example.com", "Visage-e2e-1234"
+
 // ownerSession sets up n8n's owner account and returns a client carrying
 // its session cookie, for the REST API the editor uses (activate,
 // deactivate, executions).
 func ownerSession(t *testing.T, n client) client {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{
-		"email": "owner@example.com", "firstName": "E2E", "lastName": "Owner", "password": "Visage-e2e-1234",
+		"email": ownerEmail, "firstName": "E2E", "lastName": "Owner", "password": ownerPassword,
 	})
-	resp, err := httpClient.Post(n.base+"/rest/owner/setup", "application/json", bytes.NewReader(body))
+	return session(t, n, "/rest/owner/setup", body)
+}
+
+// login signs the owner in again (after a restart).
+func login(t *testing.T, n client) client {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"emailOrLdapLoginId": ownerEmail, "password": ownerPassword})
+	return session(t, n, "/rest/login", body)
+}
+
+// session posts credentials and keeps the cookies n8n answers with.
+func session(t *testing.T, n client, path string, body []byte) client {
+	t.Helper()
+	resp, err := httpClient.Post(n.base+path, "application/json", bytes.NewReader(body))
 	if err != nil {
-		t.Fatalf("owner setup: %v", err)
+		t.Fatalf("%s: %v", path, err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("owner setup: status %d", resp.StatusCode)
+		t.Fatalf("%s: status %d", path, resp.StatusCode)
 	}
 	var cookies []string
 	for _, c := range resp.Cookies() {
 		cookies = append(cookies, c.Name+"="+c.Value)
 	}
 	if len(cookies) == 0 {
-		t.Fatal("owner setup set no session cookie")
+		t.Fatalf("%s set no session cookie", path)
 	}
 	return client{base: n.base, headers: map[string]string{"Cookie": strings.Join(cookies, "; ")}}
 }

@@ -42,13 +42,9 @@ func TestN8nPackage(t *testing.T) {
 	fileName := "Zoë Durand CV.pdf"
 
 	n.cli(t, "import:credentials", "--input="+writeJSON(t, dir, "creds.json", credentials(h.url, h.key)))
-	for name, wf := range map[string]map[string]any{
-		"actions.json": actionsWorkflow(title, email, files.URL+"/cv.pdf", fileName),
-		"hook.json":    hookWorkflow(),
-		"poll.json":    pollWorkflow(),
-	} {
-		n.cli(t, "import:workflow", "--input="+writeJSON(t, dir, name, wf))
-	}
+	n.cli(t, "import:workflow", "--input="+writeJSON(t, dir, "workflows.json", []map[string]any{
+		actionsWorkflow(title, email, files.URL+"/cv.pdf", fileName), hookWorkflow(), pollWorkflow(),
+	}))
 
 	var candidateID, jobID string
 	t.Run("actions", func(t *testing.T) {
@@ -105,7 +101,7 @@ func TestN8nPackage(t *testing.T) {
 	}
 
 	t.Run("triggers", func(t *testing.T) {
-		d, anon := n.serve(t)
+		d, anon := n.serve(t, "n8n.log")
 		rest := ownerSession(t, anon)
 
 		// The credential test n8n's editor runs (GET /v1/me with the key).
@@ -190,21 +186,43 @@ func TestN8nPackage(t *testing.T) {
 			return hasTag(t, h, candidateID, pollTag)
 		})
 
+		// A restart keeps the subscription: on start n8n asks checkExists,
+		// which finds the hook (GET /v1/hooks/{id}), so no second one is made.
+		d.stop(t)
+		d, anon = n.serve(t, "n8n-restarted.log")
+		rest = login(t, anon)
+		if again := str(staticData(t, rest, hookWF)["node:Visage Trigger"]["hookId"]); again != hookID {
+			t.Fatalf("after a restart the node keeps hook %q, want %q", again, hookID)
+		}
+		if got := hooksFor(t, h, target); len(got) != 1 || got[0] != hookID {
+			t.Fatalf("after a restart the hub has hooks %v for n8n, want only %s", got, hookID)
+		}
+
 		deactivate(t, rest, hookWF)
 		deactivate(t, rest, pollWF)
 		if status, body := h.api.do(t, "GET", "/v1/hooks/"+url.PathEscape(hookID), nil, nil); status != 404 {
 			t.Fatalf("after deactivating, GET /v1/hooks/%s answers %d: %s", hookID, status, body)
 		}
-		var hooks struct {
-			Data []map[string]any `json:"data"`
-		}
-		h.api.must(t, 200, "GET", "/v1/hooks", nil, &hooks)
-		for _, hk := range hooks.Data {
-			if hk["target_url"] == target {
-				t.Fatalf("the hub still lists a hook for n8n: %v", hk)
-			}
+		if got := hooksFor(t, h, target); len(got) != 0 {
+			t.Fatalf("the hub still lists hooks %v for n8n", got)
 		}
 	})
+}
+
+// hooksFor lists the IDs of the account's hooks that deliver to target.
+func hooksFor(t *testing.T, h *hubProc, target string) []string {
+	t.Helper()
+	var hooks struct {
+		Data []map[string]any `json:"data"`
+	}
+	h.api.must(t, 200, "GET", "/v1/hooks?limit=200", nil, &hooks)
+	var ids []string
+	for _, hk := range hooks.Data {
+		if hk["target_url"] == target {
+			ids = append(ids, str(hk["id"]))
+		}
+	}
+	return ids
 }
 
 func only(t *testing.T, out map[string][]runItem, node string) runItem {

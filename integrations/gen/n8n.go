@@ -180,13 +180,14 @@ func sortOps(ops []n8nOp) {
 // It is a path segment, not part of any catalog input, so it has no routing.
 func n8nIDParam(resource, operation, name string) map[string]any {
 	noun := map[string]string{"job_id": "Job", "candidate_id": "Candidate"}[name]
+	prefix := map[string]string{"job_id": "job_", "candidate_id": "cand_"}[name]
 	return map[string]any{
 		"displayName":    noun + " ID",
 		"name":           name,
 		"type":           "string",
 		"required":       true,
 		"default":        "",
-		"placeholder":    "e.g. " + strings.ToLower(noun[:3]) + "_01hzy3k5m8q2n4v6w8x0z2b4d6",
+		"placeholder":    "e.g. " + prefix + "01jnnjky1ra84wkp9m7t9bm2ex",
 		"description":    "The ID of the " + strings.ToLower(noun),
 		"displayOptions": map[string]any{"show": map[string]any{"resource": []string{resource}, "operation": []string{operation}}},
 	}

@@ -887,7 +887,7 @@ export const operationFields: INodeProperties[] = [
 			}
 		},
 		"name": "candidate_id",
-		"placeholder": "e.g. can_01hzy3k5m8q2n4v6w8x0z2b4d6",
+		"placeholder": "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
 		"required": true,
 		"type": "string"
 	},
@@ -906,7 +906,7 @@ export const operationFields: INodeProperties[] = [
 			}
 		},
 		"name": "candidate_id",
-		"placeholder": "e.g. can_01hzy3k5m8q2n4v6w8x0z2b4d6",
+		"placeholder": "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
 		"required": true,
 		"type": "string"
 	},
@@ -1722,7 +1722,7 @@ export const operationFields: INodeProperties[] = [
 			}
 		},
 		"name": "job_id",
-		"placeholder": "e.g. job_01hzy3k5m8q2n4v6w8x0z2b4d6",
+		"placeholder": "e.g. job_01jnnjky1ra84wkp9m7t9bm2ex",
 		"required": true,
 		"type": "string"
 	}
