@@ -173,11 +173,13 @@ func TestN8nPackage(t *testing.T) {
 		}
 
 		// A real hub event: the candidate says yes.
+		fired := time.Now()
 		h.api.must(t, 200, "PATCH", "/v1/candidates/"+candidateID, map[string]any{"status": "interested"}, nil)
 
 		waitFor(t, "the webhook workflow to tag the candidate", time.Minute, d, func() (bool, string) {
 			return hasTag(t, h, candidateID, hookTag)
 		})
+		t.Logf("event to webhook workflow's effect on the hub: %s", time.Since(fired).Round(10*time.Millisecond))
 		waitFor(t, "a successful webhook execution in n8n", 30*time.Second, d, func() (bool, string) {
 			return executionSucceeded(t, rest, hookWF)
 		})
@@ -185,6 +187,7 @@ func TestN8nPackage(t *testing.T) {
 		waitFor(t, "the polling workflow to tag the candidate", 150*time.Second, d, func() (bool, string) {
 			return hasTag(t, h, candidateID, pollTag)
 		})
+		t.Logf("event to polling workflow's effect on the hub: %s", time.Since(fired).Round(10*time.Millisecond))
 
 		// A restart keeps the subscription: on start n8n asks checkExists,
 		// which finds the hook (GET /v1/hooks/{id}), so no second one is made.
@@ -197,6 +200,18 @@ func TestN8nPackage(t *testing.T) {
 		if got := hooksFor(t, h, target); len(got) != 1 || got[0] != hookID {
 			t.Fatalf("after a restart the hub has hooks %v for n8n, want only %s", got, hookID)
 		}
+
+		// A hook deleted behind n8n's back (as a 410 answer does) is
+		// recreated on the next start: checkExists sees the 404.
+		d.stop(t)
+		h.api.must(t, 204, "DELETE", "/v1/hooks/"+url.PathEscape(hookID), nil, nil)
+		d, anon = n.serve(t, "n8n-recreated.log")
+		rest = login(t, anon)
+		newID := str(staticData(t, rest, hookWF)["node:Visage Trigger"]["hookId"])
+		if got := hooksFor(t, h, target); newID == "" || newID == hookID || len(got) != 1 || got[0] != newID {
+			t.Fatalf("after the hook was deleted: node keeps %q (old %s), hub has %v", newID, hookID, got)
+		}
+		hookID = newID
 
 		deactivate(t, rest, hookWF)
 		deactivate(t, rest, pollWF)

@@ -106,11 +106,17 @@ export class VisageTrigger implements INodeType {
 				if (!state.hookId) return false;
 				try {
 					const hook = (await visageRequest(this, 'GET', `/v1/hooks/${encodeURIComponent(state.hookId)}`)) as IDataObject;
-					const event = hookEvents[this.getNodeParameter('event') as string];
-					if (hook.target_url === this.getNodeWebhookUrl('default') && hook.event === event) {
+					const key = this.getNodeParameter('event') as string;
+					const jobId = filtersByJob[key] ? (this.getNodeParameter('jobId', '') as string) : '';
+					const filters = (hook.filters ?? {}) as IDataObject;
+					if (
+						hook.target_url === this.getNodeWebhookUrl('default') &&
+						hook.event === hookEvents[key] &&
+						(filters.job_id ?? '') === jobId
+					) {
 						return true;
 					}
-					// Subscribed to something else (the event was changed): replace it.
+					// Subscribed to something else (the event or job was changed): replace it.
 					await visageRequest(this, 'DELETE', `/v1/hooks/${encodeURIComponent(state.hookId)}`);
 				} catch (error) {
 					if (!isNotFound(error)) {
