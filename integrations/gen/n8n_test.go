@@ -27,7 +27,11 @@ func n8nGenerated(t *testing.T, path, name string, into any) {
 		if m == nil {
 			t.Fatalf("%s has no const %s", path, name)
 		}
-		if err := json.Unmarshal(m[1], into); err != nil {
+		// Identifier keys are written unquoted (for n8n's linter); quote them
+		// back, and drop trailing commas, to read the literal as JSON.
+		lit := regexp.MustCompile(`(?m)^(\t+)([A-Za-z_$][A-Za-z0-9_$]*): `).ReplaceAll(m[1], []byte(`$1"$2": `))
+		lit = regexp.MustCompile(`,(\n\t*[}\]])`).ReplaceAll(lit, []byte(`$1`))
+		if err := json.Unmarshal(lit, into); err != nil {
 			t.Fatalf("%s: %s is not JSON: %v", path, name, err)
 		}
 		return
@@ -173,5 +177,38 @@ func TestN8nTriggersCoverTheCatalog(t *testing.T) {
 		if !values[tr.Key] || events[tr.Key] != tr.Event || byJob[tr.Key] != (tr.Item == triggers.CandidateItem) {
 			t.Errorf("%s: option %v, event %q (want %q), job filter %v", tr.Key, values[tr.Key], events[tr.Key], tr.Event, byJob[tr.Key])
 		}
+	}
+}
+
+func TestN8nEditorText(t *testing.T) {
+	tests := map[string]struct{ in, want string }{
+		"plain sentence loses its period": {"The job's title.", "The job's title"},
+		"API path sentence dropped": {
+			"Your own ID. Unique, so PUT /v1/jobs/by-external-id/{external_id} can sync jobs. Null when made in Visage.",
+			"Your own ID. Null when made in Visage.",
+		},
+		"lower-case start capitalised": {"open: sourcing. paused: on hold.", "Open: sourcing. paused: on hold."},
+		"empty stays empty":            {"", ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := n8nEditorText(tc.in); got != tc.want {
+				t.Fatalf("n8nEditorText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestN8nFixedCollectionValuesSorted(t *testing.T) {
+	p := map[string]any{"type": "fixedCollection", "options": []map[string]any{{
+		"name": "position", "values": []map[string]any{
+			{"displayName": "Start Date", "description": "when it began."},
+			{"displayName": "Company", "description": "employer"},
+		},
+	}}}
+	n8nForEditor(p)
+	values := p["options"].([]map[string]any)[0]["values"].([]map[string]any)
+	if values[0]["displayName"] != "Company" || values[0]["description"] != "Employer" || values[1]["description"] != "When it began" {
+		t.Fatalf("values %v", values)
 	}
 }

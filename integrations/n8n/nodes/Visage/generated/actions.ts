@@ -7,1723 +7,1723 @@ import type { INodeProperties } from 'n8n-workflow';
 /** The Operation dropdown of each resource, with its request. */
 export const operations: INodeProperties[] = [
 	{
-		"default": "create_candidate",
-		"displayName": "Operation",
-		"displayOptions": {
-			"show": {
-				"resource": [
-					"candidate"
-				]
-			}
+		displayName: "Operation",
+		name: "operation",
+		type: "options",
+		noDataExpression: true,
+		default: "create_candidate",
+		displayOptions: {
+			show: {
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "operation",
-		"noDataExpression": true,
-		"options": [
+		options: [
 			{
-				"action": "Add tags to candidate",
-				"description": "Adds tags to a candidate, keeping the tags it already has",
-				"name": "Add Tags to Candidate",
-				"routing": {
-					"request": {
-						"method": "POST",
-						"url": "/v1/actions/add_candidate_tags"
-					}
+				name: "Add Tags to Candidate",
+				value: "add_candidate_tags",
+				action: "Add tags to candidate",
+				description: "Adds tags to a candidate, keeping the tags it already has",
+				routing: {
+					request: {
+						method: "POST",
+						url: "/v1/actions/add_candidate_tags",
+					},
 				},
-				"value": "add_candidate_tags"
 			},
 			{
-				"action": "Attach resume",
-				"description": "Downloads a resume file from a URL and attaches it to a candidate",
-				"name": "Attach Resume",
-				"routing": {
-					"request": {
-						"method": "POST",
-						"url": "/v1/actions/attach_resume"
-					}
+				name: "Attach Resume",
+				value: "attach_resume",
+				action: "Attach resume",
+				description: "Downloads a resume file from a URL and attaches it to a candidate",
+				routing: {
+					request: {
+						method: "POST",
+						url: "/v1/actions/attach_resume",
+					},
 				},
-				"value": "attach_resume"
 			},
 			{
-				"action": "Create candidate",
-				"description": "Adds a candidate to Visage, optionally for one of your jobs",
-				"name": "Create Candidate",
-				"routing": {
-					"request": {
-						"method": "POST",
-						"url": "/v1/actions/create_candidate"
-					}
+				name: "Create Candidate",
+				value: "create_candidate",
+				action: "Create candidate",
+				description: "Adds a candidate to Visage, optionally for one of your jobs",
+				routing: {
+					request: {
+						method: "POST",
+						url: "/v1/actions/create_candidate",
+					},
 				},
-				"value": "create_candidate"
 			},
 			{
-				"action": "Download a resume",
-				"description": "Downloads a candidate's resume file as binary data, with its file name",
-				"name": "Download Resume",
-				"value": "download_resume"
+				name: "Download Resume",
+				value: "download_resume",
+				action: "Download a resume",
+				description: "Downloads a candidate's resume file as binary data, with its file name",
 			},
 			{
-				"action": "Find candidate",
-				"description": "Finds candidates by email address or LinkedIn URL",
-				"name": "Find Candidate",
-				"routing": {
-					"request": {
-						"method": "GET",
-						"url": "/v1/searches/find_candidate"
-					}
+				name: "Find Candidate",
+				value: "find_candidate",
+				action: "Find candidate",
+				description: "Finds candidates by email address or LinkedIn URL",
+				routing: {
+					request: {
+						method: "GET",
+						url: "/v1/searches/find_candidate",
+					},
 				},
-				"value": "find_candidate"
 			},
 			{
-				"action": "Get a candidate",
-				"description": "Retrieves one candidate by its ID",
-				"name": "Get Candidate",
-				"routing": {
-					"request": {
-						"method": "GET",
-						"url": "=/v1/candidates/{{ encodeURIComponent($parameter.candidate_id) }}"
-					}
+				name: "Get Candidate",
+				value: "get_candidate",
+				action: "Get a candidate",
+				description: "Retrieves one candidate by its ID",
+				routing: {
+					request: {
+						method: "GET",
+						url: "=/v1/candidates/{{ encodeURIComponent($parameter.candidate_id) }}",
+					},
 				},
-				"value": "get_candidate"
 			},
 			{
-				"action": "Update candidate status",
-				"description": "Moves a candidate to another status (for example contacted or hired)",
-				"name": "Update Candidate Status",
-				"routing": {
-					"request": {
-						"method": "POST",
-						"url": "/v1/actions/update_candidate_status"
-					}
+				name: "Update Candidate Status",
+				value: "update_candidate_status",
+				action: "Update candidate status",
+				description: "Moves a candidate to another status (for example contacted or hired)",
+				routing: {
+					request: {
+						method: "POST",
+						url: "/v1/actions/update_candidate_status",
+					},
 				},
-				"value": "update_candidate_status"
-			}
+			},
 		],
-		"type": "options"
 	},
 	{
-		"default": "create_job",
-		"displayName": "Operation",
-		"displayOptions": {
-			"show": {
-				"resource": [
-					"job"
-				]
-			}
+		displayName: "Operation",
+		name: "operation",
+		type: "options",
+		noDataExpression: true,
+		default: "create_job",
+		displayOptions: {
+			show: {
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "operation",
-		"noDataExpression": true,
-		"options": [
+		options: [
 			{
-				"action": "Close job",
-				"description": "Closes a job so Visage stops sourcing for it",
-				"name": "Close Job",
-				"routing": {
-					"request": {
-						"method": "POST",
-						"url": "/v1/actions/close_job"
-					}
+				name: "Close Job",
+				value: "close_job",
+				action: "Close job",
+				description: "Closes a job so Visage stops sourcing for it",
+				routing: {
+					request: {
+						method: "POST",
+						url: "/v1/actions/close_job",
+					},
 				},
-				"value": "close_job"
 			},
 			{
-				"action": "Create job",
-				"description": "Creates a job in Visage so it starts sourcing candidates for it",
-				"name": "Create Job",
-				"routing": {
-					"request": {
-						"method": "POST",
-						"url": "/v1/actions/create_job"
-					}
+				name: "Create Job",
+				value: "create_job",
+				action: "Create job",
+				description: "Creates a job in Visage so it starts sourcing candidates for it",
+				routing: {
+					request: {
+						method: "POST",
+						url: "/v1/actions/create_job",
+					},
 				},
-				"value": "create_job"
 			},
 			{
-				"action": "Create or update job by external ID",
-				"description": "Creates the job with your ATS or HRIS ID, or updates it when it already exists",
-				"name": "Create or Update Job by External ID",
-				"routing": {
-					"request": {
-						"method": "POST",
-						"url": "/v1/actions/upsert_job"
-					}
+				name: "Create or Update Job by External ID",
+				value: "upsert_job",
+				action: "Create or update job by external ID",
+				description: "Creates the job with your ATS or HRIS ID, or updates it when it already exists",
+				routing: {
+					request: {
+						method: "POST",
+						url: "/v1/actions/upsert_job",
+					},
 				},
-				"value": "upsert_job"
 			},
 			{
-				"action": "Find job",
-				"description": "Finds jobs by your external ID or by title",
-				"name": "Find Job",
-				"routing": {
-					"request": {
-						"method": "GET",
-						"url": "/v1/searches/find_job"
-					}
+				name: "Find Job",
+				value: "find_job",
+				action: "Find job",
+				description: "Finds jobs by your external ID or by title",
+				routing: {
+					request: {
+						method: "GET",
+						url: "/v1/searches/find_job",
+					},
 				},
-				"value": "find_job"
 			},
 			{
-				"action": "Get a job",
-				"description": "Retrieves one job by its ID",
-				"name": "Get Job",
-				"routing": {
-					"request": {
-						"method": "GET",
-						"url": "=/v1/jobs/{{ encodeURIComponent($parameter.job_id) }}"
-					}
+				name: "Get Job",
+				value: "get_job",
+				action: "Get a job",
+				description: "Retrieves one job by its ID",
+				routing: {
+					request: {
+						method: "GET",
+						url: "=/v1/jobs/{{ encodeURIComponent($parameter.job_id) }}",
+					},
 				},
-				"value": "get_job"
 			},
 			{
-				"action": "Update job",
-				"description": "Changes some fields of a job; fields left empty keep their value",
-				"name": "Update Job",
-				"routing": {
-					"request": {
-						"method": "POST",
-						"url": "/v1/actions/update_job"
-					}
+				name: "Update Job",
+				value: "update_job",
+				action: "Update job",
+				description: "Changes some fields of a job; fields left empty keep their value",
+				routing: {
+					request: {
+						method: "POST",
+						url: "/v1/actions/update_job",
+					},
 				},
-				"value": "update_job"
-			}
+			},
 		],
-		"type": "options"
-	}
+	},
 ];
 
 /** Every operation's fields, shown for their resource and operation only. */
 export const operationFields: INodeProperties[] = [
 	{
-		"default": {},
-		"displayName": "Additional Fields",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"create_candidate"
+		displayName: "Additional Fields",
+		name: "additionalFields",
+		type: "collection",
+		default: {},
+		placeholder: "Add Field",
+		displayOptions: {
+			show: {
+				operation: [
+					"create_candidate",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "additionalFields",
-		"options": [
+		options: [
 			{
-				"default": "new",
-				"description": "Where the candidate is in the process: new (just sourced), interested (said yes to hearing more; sends candidate.interested), contacted, not_interested, hired or rejected. Every change sends candidate.status_changed.",
-				"displayName": "Candidate Status",
-				"name": "status",
-				"options": [
+				displayName: "Candidate Status",
+				name: "status",
+				type: "options",
+				default: "new",
+				description: "Where the candidate is in the process: new (just sourced), interested (said yes to hearing more; sends candidate.interested), contacted, not_interested, hired or rejected. Every change sends candidate.status_changed.",
+				options: [
 					{
-						"name": "Contacted",
-						"value": "contacted"
+						name: "Contacted",
+						value: "contacted",
 					},
 					{
-						"name": "Hired",
-						"value": "hired"
+						name: "Hired",
+						value: "hired",
 					},
 					{
-						"name": "Interested",
-						"value": "interested"
+						name: "Interested",
+						value: "interested",
 					},
 					{
-						"name": "New",
-						"value": "new"
+						name: "New",
+						value: "new",
 					},
 					{
-						"name": "Not Interested",
-						"value": "not_interested"
+						name: "Not Interested",
+						value: "not_interested",
 					},
 					{
-						"name": "Rejected",
-						"value": "rejected"
-					}
+						name: "Rejected",
+						value: "rejected",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "status",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "status",
+					},
 				},
-				"type": "options"
 			},
 			{
-				"default": "",
-				"description": "The company the candidate works for now",
-				"displayName": "Current Company",
-				"name": "current_company",
-				"placeholder": "e.g. Zalando",
-				"routing": {
-					"send": {
-						"property": "current_company",
-						"type": "body"
-					}
+				displayName: "Current Company",
+				name: "current_company",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Zalando",
+				description: "The company the candidate works for now",
+				routing: {
+					send: {
+						type: "body",
+						property: "current_company",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "The candidate's current job title",
-				"displayName": "Current Title",
-				"name": "current_title",
-				"placeholder": "e.g. Senior Software Engineer",
-				"routing": {
-					"send": {
-						"property": "current_title",
-						"type": "body"
-					}
+				displayName: "Current Title",
+				name: "current_title",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Senior Software Engineer",
+				description: "The candidate's current job title",
+				routing: {
+					send: {
+						type: "body",
+						property: "current_title",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "The candidate's e-mail address, or null when Visage has not found one",
-				"displayName": "E-Mail",
-				"name": "email",
-				"placeholder": "name@email.com",
-				"routing": {
-					"send": {
-						"property": "email",
-						"type": "body"
-					}
+				displayName: "E-Mail",
+				name: "email",
+				type: "string",
+				default: "",
+				placeholder: "name@email.com",
+				description: "The candidate's e-mail address, or null when Visage has not found one",
+				routing: {
+					send: {
+						type: "body",
+						property: "email",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": {},
-				"description": "Schools and degrees, most recent first, at most 20 entries",
-				"displayName": "Education",
-				"name": "education",
-				"options": [
+				displayName: "Education",
+				name: "education",
+				type: "fixedCollection",
+				default: {},
+				placeholder: "Add Education Entry",
+				description: "Schools and degrees, most recent first, at most 20 entries",
+				typeOptions: {
+					multipleValues: true,
+				},
+				options: [
 					{
-						"displayName": "Education Entry",
-						"name": "education_entry",
-						"values": [
+						displayName: "Education Entry",
+						name: "education_entry",
+						values: [
 							{
-								"default": "",
-								"description": "The university, college or school",
-								"displayName": "School",
-								"name": "school",
-								"placeholder": "e.g. University of Lagos",
-								"required": true,
-								"type": "string"
+								displayName: "Degree",
+								name: "degree",
+								type: "string",
+								default: "",
+								placeholder: "e.g. BSc",
+								description: "The degree or qualification, as written on the profile",
 							},
 							{
-								"default": "",
-								"description": "The degree or qualification, as written on the profile",
-								"displayName": "Degree",
-								"name": "degree",
-								"placeholder": "e.g. BSc",
-								"type": "string"
+								displayName: "End Date",
+								name: "end_date",
+								type: "string",
+								default: "",
+								placeholder: "e.g. 2016-07",
+								description: "When the studies ended, or are expected to end: YYYY-MM or YYYY-MM-DD",
 							},
 							{
-								"default": "",
-								"description": "The subject studied",
-								"displayName": "Field of Study",
-								"name": "field",
-								"placeholder": "e.g. Computer Science",
-								"type": "string"
+								displayName: "Field of Study",
+								name: "field",
+								type: "string",
+								default: "",
+								placeholder: "e.g. Computer Science",
+								description: "The subject studied",
 							},
 							{
-								"default": "",
-								"description": "When the studies started: YYYY-MM or YYYY-MM-DD",
-								"displayName": "Start Date",
-								"name": "start_date",
-								"placeholder": "e.g. 2012-09",
-								"type": "string"
+								displayName: "School",
+								name: "school",
+								type: "string",
+								required: true,
+								default: "",
+								placeholder: "e.g. University of Lagos",
+								description: "The university, college or school",
 							},
 							{
-								"default": "",
-								"description": "When the studies ended, or are expected to end: YYYY-MM or YYYY-MM-DD",
-								"displayName": "End Date",
-								"name": "end_date",
-								"placeholder": "e.g. 2016-07",
-								"type": "string"
-							}
-						]
-					}
+								displayName: "Start Date",
+								name: "start_date",
+								type: "string",
+								default: "",
+								placeholder: "e.g. 2012-09",
+								description: "When the studies started: YYYY-MM or YYYY-MM-DD",
+							},
+						],
+					},
 				],
-				"placeholder": "Add Education Entry",
-				"routing": {
-					"send": {
-						"property": "education",
-						"type": "body",
-						"value": "={{ $value.education_entry }}"
-					}
+				routing: {
+					send: {
+						value: "={{ $value.education_entry }}",
+						type: "body",
+						property: "education",
+					},
 				},
-				"type": "fixedCollection",
-				"typeOptions": {
-					"multipleValues": true
-				}
 			},
 			{
-				"default": {},
-				"description": "Work history, most recent first, at most 50 positions",
-				"displayName": "Experience",
-				"name": "experience",
-				"options": [
+				displayName: "Experience",
+				name: "experience",
+				type: "fixedCollection",
+				default: {},
+				placeholder: "Add Position",
+				description: "Work history, most recent first, at most 50 positions",
+				typeOptions: {
+					multipleValues: true,
+				},
+				options: [
 					{
-						"displayName": "Position",
-						"name": "position",
-						"values": [
+						displayName: "Position",
+						name: "position",
+						values: [
 							{
-								"default": "",
-								"description": "The job title held in this position",
-								"displayName": "Position Title",
-								"name": "title",
-								"placeholder": "e.g. Senior Software Engineer",
-								"required": true,
-								"type": "string"
+								displayName: "Company",
+								name: "company",
+								type: "string",
+								default: "",
+								placeholder: "e.g. Zalando",
+								description: "The employer for this position",
 							},
 							{
-								"default": "",
-								"description": "The employer for this position",
-								"displayName": "Company",
-								"name": "company",
-								"placeholder": "e.g. Zalando",
-								"type": "string"
+								displayName: "End Date",
+								name: "end_date",
+								type: "string",
+								default: "",
+								placeholder: "e.g. 2021-03",
+								description: "When the candidate left this position: YYYY-MM or YYYY-MM-DD, or null while it is their current role",
 							},
 							{
-								"default": "",
-								"description": "Where the position was based, as free text",
-								"displayName": "Position Location",
-								"name": "location",
-								"placeholder": "e.g. Berlin, Germany",
-								"type": "string"
+								displayName: "Position Description",
+								name: "description",
+								type: "string",
+								default: "",
+								description: "What the candidate did in this position, in plain text",
+								typeOptions: {
+									rows: 4,
+								},
 							},
 							{
-								"default": "",
-								"description": "When the candidate started in this position: YYYY-MM or YYYY-MM-DD",
-								"displayName": "Start Date",
-								"name": "start_date",
-								"placeholder": "e.g. 2021-04",
-								"type": "string"
+								displayName: "Position Location",
+								name: "location",
+								type: "string",
+								default: "",
+								placeholder: "e.g. Berlin, Germany",
+								description: "Where the position was based, as free text",
 							},
 							{
-								"default": "",
-								"description": "When the candidate left this position: YYYY-MM or YYYY-MM-DD, or null while it is their current role",
-								"displayName": "End Date",
-								"name": "end_date",
-								"placeholder": "e.g. 2021-03",
-								"type": "string"
+								displayName: "Position Title",
+								name: "title",
+								type: "string",
+								required: true,
+								default: "",
+								placeholder: "e.g. Senior Software Engineer",
+								description: "The job title held in this position",
 							},
 							{
-								"default": "",
-								"description": "What the candidate did in this position, in plain text",
-								"displayName": "Position Description",
-								"name": "description",
-								"type": "string",
-								"typeOptions": {
-									"rows": 4
-								}
-							}
-						]
-					}
+								displayName: "Start Date",
+								name: "start_date",
+								type: "string",
+								default: "",
+								placeholder: "e.g. 2021-04",
+								description: "When the candidate started in this position: YYYY-MM or YYYY-MM-DD",
+							},
+						],
+					},
 				],
-				"placeholder": "Add Position",
-				"routing": {
-					"send": {
-						"property": "experience",
-						"type": "body",
-						"value": "={{ $value.position }}"
-					}
+				routing: {
+					send: {
+						value: "={{ $value.position }}",
+						type: "body",
+						property: "experience",
+					},
 				},
-				"type": "fixedCollection",
-				"typeOptions": {
-					"multipleValues": true
-				}
 			},
 			{
-				"default": "",
-				"description": "Given name. Null when only a full name is known: Visage does not guess how to split a name.",
-				"displayName": "First Name",
-				"name": "first_name",
-				"placeholder": "e.g. Amara",
-				"routing": {
-					"send": {
-						"property": "first_name",
-						"type": "body"
-					}
+				displayName: "First Name",
+				name: "first_name",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Amara",
+				description: "Given name. Null when only a full name is known: Visage does not guess how to split a name.",
+				routing: {
+					send: {
+						type: "body",
+						property: "first_name",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "The name to display. When it is not given, Visage joins first_name and last_name with a space.",
-				"displayName": "Full Name",
-				"name": "full_name",
-				"placeholder": "e.g. Amara Okafor",
-				"routing": {
-					"send": {
-						"property": "full_name",
-						"type": "body"
-					}
+				displayName: "Full Name",
+				name: "full_name",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Amara Okafor",
+				description: "The name to display. When it is not given, Visage joins first_name and last_name with a space.",
+				routing: {
+					send: {
+						type: "body",
+						property: "full_name",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "The one-line summary from the candidate's profile",
-				"displayName": "Headline",
-				"name": "headline",
-				"placeholder": "e.g. Senior Software Engineer at Zalando | Go, Kafka, PostgreSQL",
-				"routing": {
-					"send": {
-						"property": "headline",
-						"type": "body"
-					}
+				displayName: "Headline",
+				name: "headline",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Senior Software Engineer at Zalando | Go, Kafka, PostgreSQL",
+				description: "The one-line summary from the candidate's profile",
+				routing: {
+					send: {
+						type: "body",
+						property: "headline",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "Choose from the list, or specify an ID using an <a href=\"https://docs.n8n.io/code/expressions/\">expression</a>",
-				"displayName": "Job Name or ID",
-				"name": "job_id",
-				"routing": {
-					"send": {
-						"property": "job_id",
-						"type": "body"
-					}
+				displayName: "Job Name or ID",
+				name: "job_id",
+				type: "options",
+				default: "",
+				description: "Choose from the list, or specify an ID using an <a href=\"https://docs.n8n.io/code/expressions/\">expression</a>",
+				typeOptions: {
+					loadOptionsMethod: "getJobs",
 				},
-				"type": "options",
-				"typeOptions": {
-					"loadOptionsMethod": "getJobs"
-				}
+				routing: {
+					send: {
+						type: "body",
+						property: "job_id",
+					},
+				},
 			},
 			{
-				"default": "",
-				"description": "Family name. Null when only a full name is known: Visage does not guess how to split a name.",
-				"displayName": "Last Name",
-				"name": "last_name",
-				"placeholder": "e.g. Okafor",
-				"routing": {
-					"send": {
-						"property": "last_name",
-						"type": "body"
-					}
+				displayName: "Last Name",
+				name: "last_name",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Okafor",
+				description: "Family name. Null when only a full name is known: Visage does not guess how to split a name.",
+				routing: {
+					send: {
+						type: "body",
+						property: "last_name",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "The address of the candidate's LinkedIn profile",
-				"displayName": "LinkedIn URL",
-				"name": "linkedin_url",
-				"placeholder": "e.g. https://www.linkedin.com/in/amara-okafor",
-				"routing": {
-					"send": {
-						"property": "linkedin_url",
-						"type": "body"
-					}
+				displayName: "LinkedIn URL",
+				name: "linkedin_url",
+				type: "string",
+				default: "",
+				placeholder: "e.g. https://www.linkedin.com/in/amara-okafor",
+				description: "The address of the candidate's LinkedIn profile",
+				routing: {
+					send: {
+						type: "body",
+						property: "linkedin_url",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "Where the candidate lives, as free text (city, region or country)",
-				"displayName": "Location",
-				"name": "location",
-				"placeholder": "e.g. Berlin, Germany",
-				"routing": {
-					"send": {
-						"property": "location",
-						"type": "body"
-					}
+				displayName: "Location",
+				name: "location",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Berlin, Germany",
+				description: "Where the candidate lives, as free text (city, region or country)",
+				routing: {
+					send: {
+						type: "body",
+						property: "location",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "The candidate's phone number as found, preferably in international format (+ and country code)",
-				"displayName": "Phone",
-				"name": "phone",
-				"placeholder": "e.g. +49 151 23456789",
-				"routing": {
-					"send": {
-						"property": "phone",
-						"type": "body"
-					}
+				displayName: "Phone",
+				name: "phone",
+				type: "string",
+				default: "",
+				placeholder: "e.g. +49 151 23456789",
+				description: "The candidate's phone number as found, preferably in international format (+ and country code)",
+				routing: {
+					send: {
+						type: "body",
+						property: "phone",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": [],
-				"description": "Skills from the candidate's profile, at most 100, each at most 100 characters",
-				"displayName": "Skills",
-				"name": "skills",
-				"routing": {
-					"send": {
-						"property": "skills",
-						"type": "body"
-					}
+				displayName: "Skills",
+				name: "skills",
+				type: "string",
+				default: [],
+				description: "Skills from the candidate's profile, at most 100, each at most 100 characters",
+				typeOptions: {
+					multipleValueButtonText: "Add Skill",
+					multipleValues: true,
 				},
-				"type": "string",
-				"typeOptions": {
-					"multipleValueButtonText": "Add Skill",
-					"multipleValues": true
-				}
+				routing: {
+					send: {
+						type: "body",
+						property: "skills",
+					},
+				},
 			},
 			{
-				"default": "",
-				"description": "Where the candidate came from, such as visage for Visage sourcing, or your own value (referral, careers_page) for candidates you add",
-				"displayName": "Source",
-				"name": "source",
-				"placeholder": "e.g. visage",
-				"routing": {
-					"send": {
-						"property": "source",
-						"type": "body"
-					}
+				displayName: "Source",
+				name: "source",
+				type: "string",
+				default: "",
+				placeholder: "e.g. visage",
+				description: "Where the candidate came from, such as visage for Visage sourcing, or your own value (referral, careers_page) for candidates you add",
+				routing: {
+					send: {
+						type: "body",
+						property: "source",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": [],
-				"description": "Your own labels for the candidate, at most 50, each at most 50 characters",
-				"displayName": "Tags",
-				"name": "tags",
-				"routing": {
-					"send": {
-						"property": "tags",
-						"type": "body"
-					}
+				displayName: "Tags",
+				name: "tags",
+				type: "string",
+				default: [],
+				description: "Your own labels for the candidate, at most 50, each at most 50 characters",
+				typeOptions: {
+					multipleValueButtonText: "Add Tag",
+					multipleValues: true,
 				},
-				"type": "string",
-				"typeOptions": {
-					"multipleValueButtonText": "Add Tag",
-					"multipleValues": true
-				}
-			}
+				routing: {
+					send: {
+						type: "body",
+						property: "tags",
+					},
+				},
+			},
 		],
-		"placeholder": "Add Field",
-		"type": "collection"
 	},
 	{
-		"default": "",
-		"description": "The candidate to act on: their Visage ID (cand_…), as a trigger or a search gives it",
-		"displayName": "Candidate",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"update_candidate_status"
+		displayName: "Candidate",
+		name: "candidate_id",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
+		description: "The candidate to act on: their Visage ID (cand_…), as a trigger or a search gives it",
+		displayOptions: {
+			show: {
+				operation: [
+					"update_candidate_status",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "candidate_id",
-		"placeholder": "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "candidate_id",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "candidate_id",
+			},
 		},
-		"type": "string"
 	},
 	{
-		"default": "new",
-		"description": "Where the candidate is in the process: new (just sourced), interested (said yes to hearing more; sends candidate.interested), contacted, not_interested, hired or rejected. Every change sends candidate.status_changed.",
-		"displayName": "New Status",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"update_candidate_status"
+		displayName: "New Status",
+		name: "status",
+		type: "options",
+		required: true,
+		default: "new",
+		description: "Where the candidate is in the process: new (just sourced), interested (said yes to hearing more; sends candidate.interested), contacted, not_interested, hired or rejected. Every change sends candidate.status_changed.",
+		displayOptions: {
+			show: {
+				operation: [
+					"update_candidate_status",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "status",
-		"options": [
+		options: [
 			{
-				"name": "Contacted",
-				"value": "contacted"
+				name: "Contacted",
+				value: "contacted",
 			},
 			{
-				"name": "Hired",
-				"value": "hired"
+				name: "Hired",
+				value: "hired",
 			},
 			{
-				"name": "Interested",
-				"value": "interested"
+				name: "Interested",
+				value: "interested",
 			},
 			{
-				"name": "New",
-				"value": "new"
+				name: "New",
+				value: "new",
 			},
 			{
-				"name": "Not Interested",
-				"value": "not_interested"
+				name: "Not Interested",
+				value: "not_interested",
 			},
 			{
-				"name": "Rejected",
-				"value": "rejected"
-			}
+				name: "Rejected",
+				value: "rejected",
+			},
 		],
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "status",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "status",
+			},
 		},
-		"type": "options"
 	},
 	{
-		"default": "",
-		"description": "The candidate to act on: their Visage ID (cand_…), as a trigger or a search gives it",
-		"displayName": "Candidate",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"add_candidate_tags"
+		displayName: "Candidate",
+		name: "candidate_id",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
+		description: "The candidate to act on: their Visage ID (cand_…), as a trigger or a search gives it",
+		displayOptions: {
+			show: {
+				operation: [
+					"add_candidate_tags",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "candidate_id",
-		"placeholder": "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "candidate_id",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "candidate_id",
+			},
 		},
-		"type": "string"
 	},
 	{
-		"default": [],
-		"description": "Tags to add, such as shortlist or phone-screen-booked: 1 to 50, each at most 50 characters. A candidate keeps at most 50 tags in all.",
-		"displayName": "Tags to Add",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"add_candidate_tags"
+		displayName: "Tags to Add",
+		name: "tags",
+		type: "string",
+		required: true,
+		default: [],
+		description: "Tags to add, such as shortlist or phone-screen-booked: 1 to 50, each at most 50 characters. A candidate keeps at most 50 tags in all.",
+		typeOptions: {
+			multipleValueButtonText: "Add Tag",
+			multipleValues: true,
+		},
+		displayOptions: {
+			show: {
+				operation: [
+					"add_candidate_tags",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "tags",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "tags",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "tags",
+			},
 		},
-		"type": "string",
-		"typeOptions": {
-			"multipleValueButtonText": "Add Tag",
-			"multipleValues": true
-		}
 	},
 	{
-		"default": "",
-		"description": "The candidate to act on: their Visage ID (cand_…), as a trigger or a search gives it",
-		"displayName": "Candidate",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"attach_resume"
+		displayName: "Candidate",
+		name: "candidate_id",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
+		description: "The candidate to act on: their Visage ID (cand_…), as a trigger or a search gives it",
+		displayOptions: {
+			show: {
+				operation: [
+					"attach_resume",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "candidate_id",
-		"placeholder": "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "candidate_id",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "candidate_id",
+			},
 		},
-		"type": "string"
 	},
 	{
-		"default": "",
-		"description": "Where to download the resume from: an https URL that answers with the file itself, such as a file field from a previous step",
-		"displayName": "File URL",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"attach_resume"
+		displayName: "File URL",
+		name: "file_url",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. https://files.example.com/resumes/amara-okafor-cv.pdf",
+		description: "Where to download the resume from: an https URL that answers with the file itself, such as a file field from a previous step",
+		displayOptions: {
+			show: {
+				operation: [
+					"attach_resume",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "file_url",
-		"placeholder": "e.g. https://files.example.com/resumes/amara-okafor-cv.pdf",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "file_url",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "file_url",
+			},
 		},
-		"type": "string"
 	},
 	{
-		"default": {},
-		"displayName": "Additional Fields",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"attach_resume"
+		displayName: "Additional Fields",
+		name: "additionalFields",
+		type: "collection",
+		default: {},
+		placeholder: "Add Field",
+		displayOptions: {
+			show: {
+				operation: [
+					"attach_resume",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "additionalFields",
-		"options": [
+		options: [
 			{
-				"default": "",
-				"description": "The name to store the file under, such as amara-okafor-cv.pdf. Left out, the name comes from the download's Content-Disposition or URL.",
-				"displayName": "File Name",
-				"name": "filename",
-				"placeholder": "e.g. amara-okafor-cv.pdf",
-				"routing": {
-					"send": {
-						"property": "filename",
-						"type": "body"
-					}
+				displayName: "File Name",
+				name: "filename",
+				type: "string",
+				default: "",
+				placeholder: "e.g. amara-okafor-cv.pdf",
+				description: "The name to store the file under, such as amara-okafor-cv.pdf. Left out, the name comes from the download's Content-Disposition or URL.",
+				routing: {
+					send: {
+						type: "body",
+						property: "filename",
+					},
 				},
-				"type": "string"
-			}
+			},
 		],
-		"placeholder": "Add Field",
-		"type": "collection"
 	},
 	{
-		"default": {},
-		"displayName": "Filters",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"find_candidate"
+		displayName: "Filters",
+		name: "filters",
+		type: "collection",
+		default: {},
+		placeholder: "Add Field",
+		displayOptions: {
+			show: {
+				operation: [
+					"find_candidate",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "filters",
-		"options": [
+		options: [
 			{
-				"default": "",
-				"description": "The candidate's email address",
-				"displayName": "Email",
-				"name": "email",
-				"placeholder": "name@email.com",
-				"routing": {
-					"send": {
-						"property": "email",
-						"type": "query"
-					}
+				displayName: "Email",
+				name: "email",
+				type: "string",
+				default: "",
+				placeholder: "name@email.com",
+				description: "The candidate's email address",
+				routing: {
+					send: {
+						type: "query",
+						property: "email",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "Choose from the list, or specify an ID using an <a href=\"https://docs.n8n.io/code/expressions/\">expression</a>",
-				"displayName": "Job Name or ID",
-				"name": "job_id",
-				"routing": {
-					"send": {
-						"property": "job_id",
-						"type": "query"
-					}
+				displayName: "Job Name or ID",
+				name: "job_id",
+				type: "options",
+				default: "",
+				description: "Choose from the list, or specify an ID using an <a href=\"https://docs.n8n.io/code/expressions/\">expression</a>",
+				typeOptions: {
+					loadOptionsMethod: "getJobs",
 				},
-				"type": "options",
-				"typeOptions": {
-					"loadOptionsMethod": "getJobs"
-				}
+				routing: {
+					send: {
+						type: "query",
+						property: "job_id",
+					},
+				},
 			},
 			{
-				"default": "",
-				"description": "The candidate's LinkedIn profile URL, such as https://www.linkedin.com/in/amara-okafor",
-				"displayName": "LinkedIn URL",
-				"name": "linkedin_url",
-				"placeholder": "e.g. https://www.linkedin.com/in/amara-okafor",
-				"routing": {
-					"send": {
-						"property": "linkedin_url",
-						"type": "query"
-					}
+				displayName: "LinkedIn URL",
+				name: "linkedin_url",
+				type: "string",
+				default: "",
+				placeholder: "e.g. https://www.linkedin.com/in/amara-okafor",
+				description: "The candidate's LinkedIn profile URL, such as https://www.linkedin.com/in/amara-okafor",
+				routing: {
+					send: {
+						type: "query",
+						property: "linkedin_url",
+					},
 				},
-				"type": "string"
-			}
+			},
 		],
-		"placeholder": "Add Field",
-		"type": "collection"
 	},
 	{
-		"default": "",
-		"description": "The ID of the candidate",
-		"displayName": "Candidate ID",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"get_candidate"
+		displayName: "Candidate ID",
+		name: "candidate_id",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
+		description: "The ID of the candidate",
+		displayOptions: {
+			show: {
+				operation: [
+					"get_candidate",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "candidate_id",
-		"placeholder": "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
-		"required": true,
-		"type": "string"
 	},
 	{
-		"default": "",
-		"description": "The ID of the candidate",
-		"displayName": "Candidate ID",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"download_resume"
+		displayName: "Candidate ID",
+		name: "candidate_id",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
+		description: "The ID of the candidate",
+		displayOptions: {
+			show: {
+				operation: [
+					"download_resume",
 				],
-				"resource": [
-					"candidate"
-				]
-			}
+				resource: [
+					"candidate",
+				],
+			},
 		},
-		"name": "candidate_id",
-		"placeholder": "e.g. cand_01jnnjky1ra84wkp9m7t9bm2ex",
-		"required": true,
-		"type": "string"
 	},
 	{
-		"default": "",
-		"description": "The role's title as candidates will see it",
-		"displayName": "Job Title",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"create_job"
+		displayName: "Job Title",
+		name: "title",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. Senior Backend Engineer (Go)",
+		description: "The role's title as candidates will see it",
+		displayOptions: {
+			show: {
+				operation: [
+					"create_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "title",
-		"placeholder": "e.g. Senior Backend Engineer (Go)",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "title",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "title",
+			},
 		},
-		"type": "string"
 	},
 	{
-		"default": {},
-		"displayName": "Additional Fields",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"create_job"
+		displayName: "Additional Fields",
+		name: "additionalFields",
+		type: "collection",
+		default: {},
+		placeholder: "Add Field",
+		displayOptions: {
+			show: {
+				operation: [
+					"create_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "additionalFields",
-		"options": [
+		options: [
 			{
-				"default": "",
-				"description": "The team or department the role belongs to, for grouping in reports and filters",
-				"displayName": "Department",
-				"name": "department",
-				"placeholder": "e.g. Engineering",
-				"routing": {
-					"send": {
-						"property": "department",
-						"type": "body"
-					}
+				displayName: "Department",
+				name: "department",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Engineering",
+				description: "The team or department the role belongs to, for grouping in reports and filters",
+				routing: {
+					send: {
+						type: "body",
+						property: "department",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "full_time",
-				"description": "The kind of contract: full_time, part_time, contract, temporary or internship",
-				"displayName": "Employment Type",
-				"name": "employment_type",
-				"options": [
+				displayName: "Employment Type",
+				name: "employment_type",
+				type: "options",
+				default: "full_time",
+				description: "The kind of contract: full_time, part_time, contract, temporary or internship",
+				options: [
 					{
-						"name": "Contract",
-						"value": "contract"
+						name: "Contract",
+						value: "contract",
 					},
 					{
-						"name": "Full Time",
-						"value": "full_time"
+						name: "Full Time",
+						value: "full_time",
 					},
 					{
-						"name": "Internship",
-						"value": "internship"
+						name: "Internship",
+						value: "internship",
 					},
 					{
-						"name": "Part Time",
-						"value": "part_time"
+						name: "Part Time",
+						value: "part_time",
 					},
 					{
-						"name": "Temporary",
-						"value": "temporary"
-					}
+						name: "Temporary",
+						value: "temporary",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "employment_type",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "employment_type",
+					},
 				},
-				"type": "options"
 			},
 			{
-				"default": "",
-				"description": "Your own identifier for the job, such as the requisition ID in your ATS or HRIS. Unique within the account, so PUT /v1/jobs/by-external-id/{external_id} can sync jobs without you keeping a mapping. Null when the job was created in Visage.",
-				"displayName": "External ID",
-				"name": "external_id",
-				"placeholder": "e.g. REQ-2025-0142",
-				"routing": {
-					"send": {
-						"property": "external_id",
-						"type": "body"
-					}
+				displayName: "External ID",
+				name: "external_id",
+				type: "string",
+				default: "",
+				placeholder: "e.g. REQ-2025-0142",
+				description: "Your own identifier for the job, such as the requisition ID in your ATS or HRIS. Null when the job was created in Visage.",
+				routing: {
+					send: {
+						type: "body",
+						property: "external_id",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": {},
-				"description": "The person who decides on hires for this role. Setting it replaces the whole object; null removes it.",
-				"displayName": "Hiring Manager",
-				"name": "hiring_manager",
-				"options": [
+				displayName: "Hiring Manager",
+				name: "hiring_manager",
+				type: "collection",
+				default: {},
+				placeholder: "Add Field",
+				description: "The person who decides on hires for this role. Setting it replaces the whole object; null removes it.",
+				options: [
 					{
-						"default": "",
-						"description": "The hiring manager's work e-mail address, for automations that notify them about new candidates",
-						"displayName": "Hiring Manager E-Mail",
-						"name": "email",
-						"placeholder": "name@email.com",
-						"type": "string"
+						displayName: "Hiring Manager E-Mail",
+						name: "email",
+						type: "string",
+						default: "",
+						placeholder: "name@email.com",
+						description: "The hiring manager's work e-mail address, for automations that notify them about new candidates",
 					},
 					{
-						"default": "",
-						"description": "The hiring manager's full name",
-						"displayName": "Hiring Manager Name",
-						"name": "name",
-						"placeholder": "e.g. Lena Fischer",
-						"type": "string"
-					}
+						displayName: "Hiring Manager Name",
+						name: "name",
+						type: "string",
+						default: "",
+						placeholder: "e.g. Lena Fischer",
+						description: "The hiring manager's full name",
+					},
 				],
-				"placeholder": "Add Field",
-				"routing": {
-					"send": {
-						"property": "hiring_manager",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "hiring_manager",
+					},
 				},
-				"type": "collection"
 			},
 			{
-				"default": "",
-				"description": "The full job description in plain text; line breaks are kept. Visage uses it to find matching candidates, so responsibilities and must-have skills help.",
-				"displayName": "Job Description",
-				"name": "description",
-				"routing": {
-					"send": {
-						"property": "description",
-						"type": "body"
-					}
+				displayName: "Job Description",
+				name: "description",
+				type: "string",
+				default: "",
+				description: "The full job description in plain text; line breaks are kept. Visage uses it to find matching candidates, so responsibilities and must-have skills help.",
+				typeOptions: {
+					rows: 4,
 				},
-				"type": "string",
-				"typeOptions": {
-					"rows": 4
-				}
+				routing: {
+					send: {
+						type: "body",
+						property: "description",
+					},
+				},
 			},
 			{
-				"default": "open",
-				"description": "open: Visage is sourcing candidates for the job. paused: sourcing is on hold and can resume. closed: the role is filled or cancelled; closing a job sends a job.closed event.",
-				"displayName": "Job Status",
-				"name": "status",
-				"options": [
+				displayName: "Job Status",
+				name: "status",
+				type: "options",
+				default: "open",
+				description: "Open: Visage is sourcing candidates for the job. paused: sourcing is on hold and can resume. closed: the role is filled or cancelled; closing a job sends a job.closed event.",
+				options: [
 					{
-						"name": "Closed",
-						"value": "closed"
+						name: "Closed",
+						value: "closed",
 					},
 					{
-						"name": "Open",
-						"value": "open"
+						name: "Open",
+						value: "open",
 					},
 					{
-						"name": "Paused",
-						"value": "paused"
-					}
+						name: "Paused",
+						value: "paused",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "status",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "status",
+					},
 				},
-				"type": "options"
 			},
 			{
-				"default": "",
-				"description": "Where the role is based, as free text (city, region or country)",
-				"displayName": "Location",
-				"name": "location",
-				"placeholder": "e.g. Berlin, Germany",
-				"routing": {
-					"send": {
-						"property": "location",
-						"type": "body"
-					}
+				displayName: "Location",
+				name: "location",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Berlin, Germany",
+				description: "Where the role is based, as free text (city, region or country)",
+				routing: {
+					send: {
+						type: "body",
+						property: "location",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "onsite",
-				"description": "Where the work happens: onsite (at the office), hybrid (part office, part remote) or remote",
-				"displayName": "Workplace Type",
-				"name": "workplace_type",
-				"options": [
+				displayName: "Workplace Type",
+				name: "workplace_type",
+				type: "options",
+				default: "onsite",
+				description: "Where the work happens: onsite (at the office), hybrid (part office, part remote) or remote",
+				options: [
 					{
-						"name": "Hybrid",
-						"value": "hybrid"
+						name: "Hybrid",
+						value: "hybrid",
 					},
 					{
-						"name": "Onsite",
-						"value": "onsite"
+						name: "Onsite",
+						value: "onsite",
 					},
 					{
-						"name": "Remote",
-						"value": "remote"
-					}
+						name: "Remote",
+						value: "remote",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "workplace_type",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "workplace_type",
+					},
 				},
-				"type": "options"
-			}
+			},
 		],
-		"placeholder": "Add Field",
-		"type": "collection"
 	},
 	{
-		"default": "",
-		"description": "Choose from the list, or specify an ID using an <a href=\"https://docs.n8n.io/code/expressions/\">expression</a>",
-		"displayName": "Job Name or ID",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"update_job"
+		displayName: "Job Name or ID",
+		name: "job_id",
+		type: "options",
+		required: true,
+		default: "",
+		description: "Choose from the list, or specify an ID using an <a href=\"https://docs.n8n.io/code/expressions/\">expression</a>",
+		typeOptions: {
+			loadOptionsMethod: "getJobs",
+		},
+		displayOptions: {
+			show: {
+				operation: [
+					"update_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "job_id",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "job_id",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "job_id",
+			},
 		},
-		"type": "options",
-		"typeOptions": {
-			"loadOptionsMethod": "getJobs"
-		}
 	},
 	{
-		"default": {},
-		"displayName": "Update Fields",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"update_job"
+		displayName: "Update Fields",
+		name: "updateFields",
+		type: "collection",
+		default: {},
+		placeholder: "Add Field",
+		displayOptions: {
+			show: {
+				operation: [
+					"update_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "updateFields",
-		"options": [
+		options: [
 			{
-				"default": "",
-				"description": "The team or department the role belongs to, for grouping in reports and filters",
-				"displayName": "Department",
-				"name": "department",
-				"placeholder": "e.g. Engineering",
-				"routing": {
-					"send": {
-						"property": "department",
-						"type": "body"
-					}
+				displayName: "Department",
+				name: "department",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Engineering",
+				description: "The team or department the role belongs to, for grouping in reports and filters",
+				routing: {
+					send: {
+						type: "body",
+						property: "department",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "full_time",
-				"description": "The kind of contract: full_time, part_time, contract, temporary or internship",
-				"displayName": "Employment Type",
-				"name": "employment_type",
-				"options": [
+				displayName: "Employment Type",
+				name: "employment_type",
+				type: "options",
+				default: "full_time",
+				description: "The kind of contract: full_time, part_time, contract, temporary or internship",
+				options: [
 					{
-						"name": "Contract",
-						"value": "contract"
+						name: "Contract",
+						value: "contract",
 					},
 					{
-						"name": "Full Time",
-						"value": "full_time"
+						name: "Full Time",
+						value: "full_time",
 					},
 					{
-						"name": "Internship",
-						"value": "internship"
+						name: "Internship",
+						value: "internship",
 					},
 					{
-						"name": "Part Time",
-						"value": "part_time"
+						name: "Part Time",
+						value: "part_time",
 					},
 					{
-						"name": "Temporary",
-						"value": "temporary"
-					}
+						name: "Temporary",
+						value: "temporary",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "employment_type",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "employment_type",
+					},
 				},
-				"type": "options"
 			},
 			{
-				"default": "",
-				"description": "Your own identifier for the job, such as the requisition ID in your ATS or HRIS. Unique within the account, so PUT /v1/jobs/by-external-id/{external_id} can sync jobs without you keeping a mapping. Null when the job was created in Visage.",
-				"displayName": "External ID",
-				"name": "external_id",
-				"placeholder": "e.g. REQ-2025-0142",
-				"routing": {
-					"send": {
-						"property": "external_id",
-						"type": "body"
-					}
+				displayName: "External ID",
+				name: "external_id",
+				type: "string",
+				default: "",
+				placeholder: "e.g. REQ-2025-0142",
+				description: "Your own identifier for the job, such as the requisition ID in your ATS or HRIS. Null when the job was created in Visage.",
+				routing: {
+					send: {
+						type: "body",
+						property: "external_id",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": {},
-				"description": "The person who decides on hires for this role. Setting it replaces the whole object; null removes it.",
-				"displayName": "Hiring Manager",
-				"name": "hiring_manager",
-				"options": [
+				displayName: "Hiring Manager",
+				name: "hiring_manager",
+				type: "collection",
+				default: {},
+				placeholder: "Add Field",
+				description: "The person who decides on hires for this role. Setting it replaces the whole object; null removes it.",
+				options: [
 					{
-						"default": "",
-						"description": "The hiring manager's work e-mail address, for automations that notify them about new candidates",
-						"displayName": "Hiring Manager E-Mail",
-						"name": "email",
-						"placeholder": "name@email.com",
-						"type": "string"
+						displayName: "Hiring Manager E-Mail",
+						name: "email",
+						type: "string",
+						default: "",
+						placeholder: "name@email.com",
+						description: "The hiring manager's work e-mail address, for automations that notify them about new candidates",
 					},
 					{
-						"default": "",
-						"description": "The hiring manager's full name",
-						"displayName": "Hiring Manager Name",
-						"name": "name",
-						"placeholder": "e.g. Lena Fischer",
-						"type": "string"
-					}
+						displayName: "Hiring Manager Name",
+						name: "name",
+						type: "string",
+						default: "",
+						placeholder: "e.g. Lena Fischer",
+						description: "The hiring manager's full name",
+					},
 				],
-				"placeholder": "Add Field",
-				"routing": {
-					"send": {
-						"property": "hiring_manager",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "hiring_manager",
+					},
 				},
-				"type": "collection"
 			},
 			{
-				"default": "",
-				"description": "The full job description in plain text; line breaks are kept. Visage uses it to find matching candidates, so responsibilities and must-have skills help.",
-				"displayName": "Job Description",
-				"name": "description",
-				"routing": {
-					"send": {
-						"property": "description",
-						"type": "body"
-					}
+				displayName: "Job Description",
+				name: "description",
+				type: "string",
+				default: "",
+				description: "The full job description in plain text; line breaks are kept. Visage uses it to find matching candidates, so responsibilities and must-have skills help.",
+				typeOptions: {
+					rows: 4,
 				},
-				"type": "string",
-				"typeOptions": {
-					"rows": 4
-				}
+				routing: {
+					send: {
+						type: "body",
+						property: "description",
+					},
+				},
 			},
 			{
-				"default": "open",
-				"description": "open: Visage is sourcing candidates for the job. paused: sourcing is on hold and can resume. closed: the role is filled or cancelled; closing a job sends a job.closed event.",
-				"displayName": "Job Status",
-				"name": "status",
-				"options": [
+				displayName: "Job Status",
+				name: "status",
+				type: "options",
+				default: "open",
+				description: "Open: Visage is sourcing candidates for the job. paused: sourcing is on hold and can resume. closed: the role is filled or cancelled; closing a job sends a job.closed event.",
+				options: [
 					{
-						"name": "Closed",
-						"value": "closed"
+						name: "Closed",
+						value: "closed",
 					},
 					{
-						"name": "Open",
-						"value": "open"
+						name: "Open",
+						value: "open",
 					},
 					{
-						"name": "Paused",
-						"value": "paused"
-					}
+						name: "Paused",
+						value: "paused",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "status",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "status",
+					},
 				},
-				"type": "options"
 			},
 			{
-				"default": "",
-				"description": "The role's title as candidates will see it",
-				"displayName": "Job Title",
-				"name": "title",
-				"placeholder": "e.g. Senior Backend Engineer (Go)",
-				"routing": {
-					"send": {
-						"property": "title",
-						"type": "body"
-					}
+				displayName: "Job Title",
+				name: "title",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Senior Backend Engineer (Go)",
+				description: "The role's title as candidates will see it",
+				routing: {
+					send: {
+						type: "body",
+						property: "title",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "",
-				"description": "Where the role is based, as free text (city, region or country)",
-				"displayName": "Location",
-				"name": "location",
-				"placeholder": "e.g. Berlin, Germany",
-				"routing": {
-					"send": {
-						"property": "location",
-						"type": "body"
-					}
+				displayName: "Location",
+				name: "location",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Berlin, Germany",
+				description: "Where the role is based, as free text (city, region or country)",
+				routing: {
+					send: {
+						type: "body",
+						property: "location",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "onsite",
-				"description": "Where the work happens: onsite (at the office), hybrid (part office, part remote) or remote",
-				"displayName": "Workplace Type",
-				"name": "workplace_type",
-				"options": [
+				displayName: "Workplace Type",
+				name: "workplace_type",
+				type: "options",
+				default: "onsite",
+				description: "Where the work happens: onsite (at the office), hybrid (part office, part remote) or remote",
+				options: [
 					{
-						"name": "Hybrid",
-						"value": "hybrid"
+						name: "Hybrid",
+						value: "hybrid",
 					},
 					{
-						"name": "Onsite",
-						"value": "onsite"
+						name: "Onsite",
+						value: "onsite",
 					},
 					{
-						"name": "Remote",
-						"value": "remote"
-					}
+						name: "Remote",
+						value: "remote",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "workplace_type",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "workplace_type",
+					},
 				},
-				"type": "options"
-			}
+			},
 		],
-		"placeholder": "Add Field",
-		"type": "collection"
 	},
 	{
-		"default": "",
-		"description": "The job's ID in your ATS or HRIS. If a job with this external ID exists it is updated (fields left out are reset), otherwise it is created.",
-		"displayName": "External ID",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"upsert_job"
+		displayName: "External ID",
+		name: "external_id",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. greenhouse-4031",
+		description: "The job's ID in your ATS or HRIS. If a job with this external ID exists it is updated (fields left out are reset), otherwise it is created.",
+		displayOptions: {
+			show: {
+				operation: [
+					"upsert_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "external_id",
-		"placeholder": "e.g. greenhouse-4031",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "external_id",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "external_id",
+			},
 		},
-		"type": "string"
 	},
 	{
-		"default": "",
-		"description": "The role's title as candidates will see it",
-		"displayName": "Job Title",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"upsert_job"
+		displayName: "Job Title",
+		name: "title",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. Senior Backend Engineer (Go)",
+		description: "The role's title as candidates will see it",
+		displayOptions: {
+			show: {
+				operation: [
+					"upsert_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "title",
-		"placeholder": "e.g. Senior Backend Engineer (Go)",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "title",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "title",
+			},
 		},
-		"type": "string"
 	},
 	{
-		"default": {},
-		"displayName": "Additional Fields",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"upsert_job"
+		displayName: "Additional Fields",
+		name: "additionalFields",
+		type: "collection",
+		default: {},
+		placeholder: "Add Field",
+		displayOptions: {
+			show: {
+				operation: [
+					"upsert_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "additionalFields",
-		"options": [
+		options: [
 			{
-				"default": "",
-				"description": "The team or department the role belongs to, for grouping in reports and filters",
-				"displayName": "Department",
-				"name": "department",
-				"placeholder": "e.g. Engineering",
-				"routing": {
-					"send": {
-						"property": "department",
-						"type": "body"
-					}
+				displayName: "Department",
+				name: "department",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Engineering",
+				description: "The team or department the role belongs to, for grouping in reports and filters",
+				routing: {
+					send: {
+						type: "body",
+						property: "department",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "full_time",
-				"description": "The kind of contract: full_time, part_time, contract, temporary or internship",
-				"displayName": "Employment Type",
-				"name": "employment_type",
-				"options": [
+				displayName: "Employment Type",
+				name: "employment_type",
+				type: "options",
+				default: "full_time",
+				description: "The kind of contract: full_time, part_time, contract, temporary or internship",
+				options: [
 					{
-						"name": "Contract",
-						"value": "contract"
+						name: "Contract",
+						value: "contract",
 					},
 					{
-						"name": "Full Time",
-						"value": "full_time"
+						name: "Full Time",
+						value: "full_time",
 					},
 					{
-						"name": "Internship",
-						"value": "internship"
+						name: "Internship",
+						value: "internship",
 					},
 					{
-						"name": "Part Time",
-						"value": "part_time"
+						name: "Part Time",
+						value: "part_time",
 					},
 					{
-						"name": "Temporary",
-						"value": "temporary"
-					}
+						name: "Temporary",
+						value: "temporary",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "employment_type",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "employment_type",
+					},
 				},
-				"type": "options"
 			},
 			{
-				"default": {},
-				"description": "The person who decides on hires for this role. Setting it replaces the whole object; null removes it.",
-				"displayName": "Hiring Manager",
-				"name": "hiring_manager",
-				"options": [
+				displayName: "Hiring Manager",
+				name: "hiring_manager",
+				type: "collection",
+				default: {},
+				placeholder: "Add Field",
+				description: "The person who decides on hires for this role. Setting it replaces the whole object; null removes it.",
+				options: [
 					{
-						"default": "",
-						"description": "The hiring manager's work e-mail address, for automations that notify them about new candidates",
-						"displayName": "Hiring Manager E-Mail",
-						"name": "email",
-						"placeholder": "name@email.com",
-						"type": "string"
+						displayName: "Hiring Manager E-Mail",
+						name: "email",
+						type: "string",
+						default: "",
+						placeholder: "name@email.com",
+						description: "The hiring manager's work e-mail address, for automations that notify them about new candidates",
 					},
 					{
-						"default": "",
-						"description": "The hiring manager's full name",
-						"displayName": "Hiring Manager Name",
-						"name": "name",
-						"placeholder": "e.g. Lena Fischer",
-						"type": "string"
-					}
+						displayName: "Hiring Manager Name",
+						name: "name",
+						type: "string",
+						default: "",
+						placeholder: "e.g. Lena Fischer",
+						description: "The hiring manager's full name",
+					},
 				],
-				"placeholder": "Add Field",
-				"routing": {
-					"send": {
-						"property": "hiring_manager",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "hiring_manager",
+					},
 				},
-				"type": "collection"
 			},
 			{
-				"default": "",
-				"description": "The full job description in plain text; line breaks are kept. Visage uses it to find matching candidates, so responsibilities and must-have skills help.",
-				"displayName": "Job Description",
-				"name": "description",
-				"routing": {
-					"send": {
-						"property": "description",
-						"type": "body"
-					}
+				displayName: "Job Description",
+				name: "description",
+				type: "string",
+				default: "",
+				description: "The full job description in plain text; line breaks are kept. Visage uses it to find matching candidates, so responsibilities and must-have skills help.",
+				typeOptions: {
+					rows: 4,
 				},
-				"type": "string",
-				"typeOptions": {
-					"rows": 4
-				}
+				routing: {
+					send: {
+						type: "body",
+						property: "description",
+					},
+				},
 			},
 			{
-				"default": "open",
-				"description": "open: Visage is sourcing candidates for the job. paused: sourcing is on hold and can resume. closed: the role is filled or cancelled; closing a job sends a job.closed event.",
-				"displayName": "Job Status",
-				"name": "status",
-				"options": [
+				displayName: "Job Status",
+				name: "status",
+				type: "options",
+				default: "open",
+				description: "Open: Visage is sourcing candidates for the job. paused: sourcing is on hold and can resume. closed: the role is filled or cancelled; closing a job sends a job.closed event.",
+				options: [
 					{
-						"name": "Closed",
-						"value": "closed"
+						name: "Closed",
+						value: "closed",
 					},
 					{
-						"name": "Open",
-						"value": "open"
+						name: "Open",
+						value: "open",
 					},
 					{
-						"name": "Paused",
-						"value": "paused"
-					}
+						name: "Paused",
+						value: "paused",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "status",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "status",
+					},
 				},
-				"type": "options"
 			},
 			{
-				"default": "",
-				"description": "Where the role is based, as free text (city, region or country)",
-				"displayName": "Location",
-				"name": "location",
-				"placeholder": "e.g. Berlin, Germany",
-				"routing": {
-					"send": {
-						"property": "location",
-						"type": "body"
-					}
+				displayName: "Location",
+				name: "location",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Berlin, Germany",
+				description: "Where the role is based, as free text (city, region or country)",
+				routing: {
+					send: {
+						type: "body",
+						property: "location",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "onsite",
-				"description": "Where the work happens: onsite (at the office), hybrid (part office, part remote) or remote",
-				"displayName": "Workplace Type",
-				"name": "workplace_type",
-				"options": [
+				displayName: "Workplace Type",
+				name: "workplace_type",
+				type: "options",
+				default: "onsite",
+				description: "Where the work happens: onsite (at the office), hybrid (part office, part remote) or remote",
+				options: [
 					{
-						"name": "Hybrid",
-						"value": "hybrid"
+						name: "Hybrid",
+						value: "hybrid",
 					},
 					{
-						"name": "Onsite",
-						"value": "onsite"
+						name: "Onsite",
+						value: "onsite",
 					},
 					{
-						"name": "Remote",
-						"value": "remote"
-					}
+						name: "Remote",
+						value: "remote",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "workplace_type",
-						"type": "body"
-					}
+				routing: {
+					send: {
+						type: "body",
+						property: "workplace_type",
+					},
 				},
-				"type": "options"
-			}
+			},
 		],
-		"placeholder": "Add Field",
-		"type": "collection"
 	},
 	{
-		"default": "",
-		"description": "Choose from the list, or specify an ID using an <a href=\"https://docs.n8n.io/code/expressions/\">expression</a>",
-		"displayName": "Job Name or ID",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"close_job"
+		displayName: "Job Name or ID",
+		name: "job_id",
+		type: "options",
+		required: true,
+		default: "",
+		description: "Choose from the list, or specify an ID using an <a href=\"https://docs.n8n.io/code/expressions/\">expression</a>",
+		typeOptions: {
+			loadOptionsMethod: "getJobs",
+		},
+		displayOptions: {
+			show: {
+				operation: [
+					"close_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "job_id",
-		"required": true,
-		"routing": {
-			"send": {
-				"property": "job_id",
-				"type": "body"
-			}
+		routing: {
+			send: {
+				type: "body",
+				property: "job_id",
+			},
 		},
-		"type": "options",
-		"typeOptions": {
-			"loadOptionsMethod": "getJobs"
-		}
 	},
 	{
-		"default": {},
-		"displayName": "Filters",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"find_job"
+		displayName: "Filters",
+		name: "filters",
+		type: "collection",
+		default: {},
+		placeholder: "Add Field",
+		displayOptions: {
+			show: {
+				operation: [
+					"find_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "filters",
-		"options": [
+		options: [
 			{
-				"default": "",
-				"description": "The job's ID in your ATS or HRIS",
-				"displayName": "External ID",
-				"name": "external_id",
-				"placeholder": "e.g. greenhouse-4031",
-				"routing": {
-					"send": {
-						"property": "external_id",
-						"type": "query"
-					}
+				displayName: "External ID",
+				name: "external_id",
+				type: "string",
+				default: "",
+				placeholder: "e.g. greenhouse-4031",
+				description: "The job's ID in your ATS or HRIS",
+				routing: {
+					send: {
+						type: "query",
+						property: "external_id",
+					},
 				},
-				"type": "string"
 			},
 			{
-				"default": "open",
-				"description": "Only jobs with this status",
-				"displayName": "Status",
-				"name": "status",
-				"options": [
+				displayName: "Status",
+				name: "status",
+				type: "options",
+				default: "open",
+				description: "Only jobs with this status",
+				options: [
 					{
-						"name": "Closed",
-						"value": "closed"
+						name: "Closed",
+						value: "closed",
 					},
 					{
-						"name": "Open",
-						"value": "open"
+						name: "Open",
+						value: "open",
 					},
 					{
-						"name": "Paused",
-						"value": "paused"
-					}
+						name: "Paused",
+						value: "paused",
+					},
 				],
-				"routing": {
-					"send": {
-						"property": "status",
-						"type": "query"
-					}
+				routing: {
+					send: {
+						type: "query",
+						property: "status",
+					},
 				},
-				"type": "options"
 			},
 			{
-				"default": "",
-				"description": "The job title, matched whole and ignoring case",
-				"displayName": "Title",
-				"name": "title",
-				"placeholder": "e.g. Senior Backend Engineer (Go)",
-				"routing": {
-					"send": {
-						"property": "title",
-						"type": "query"
-					}
+				displayName: "Title",
+				name: "title",
+				type: "string",
+				default: "",
+				placeholder: "e.g. Senior Backend Engineer (Go)",
+				description: "The job title, matched whole and ignoring case",
+				routing: {
+					send: {
+						type: "query",
+						property: "title",
+					},
 				},
-				"type": "string"
-			}
+			},
 		],
-		"placeholder": "Add Field",
-		"type": "collection"
 	},
 	{
-		"default": "",
-		"description": "The ID of the job",
-		"displayName": "Job ID",
-		"displayOptions": {
-			"show": {
-				"operation": [
-					"get_job"
+		displayName: "Job ID",
+		name: "job_id",
+		type: "string",
+		required: true,
+		default: "",
+		placeholder: "e.g. job_01jnnjky1ra84wkp9m7t9bm2ex",
+		description: "The ID of the job",
+		displayOptions: {
+			show: {
+				operation: [
+					"get_job",
 				],
-				"resource": [
-					"job"
-				]
-			}
+				resource: [
+					"job",
+				],
+			},
 		},
-		"name": "job_id",
-		"placeholder": "e.g. job_01jnnjky1ra84wkp9m7t9bm2ex",
-		"required": true,
-		"type": "string"
-	}
+	},
 ];

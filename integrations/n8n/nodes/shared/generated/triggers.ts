@@ -7,40 +7,40 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 /** The triggers, as options of the Event parameter (value: the trigger key). */
 export const eventOptions: INodePropertyOptions[] = [
 	{
-		"description": "Triggers when a candidate is marked as interested, each time it happens",
-		"name": "Candidate Marked Interested",
-		"value": "candidate_interested"
+		name: "Candidate Marked Interested",
+		value: "candidate_interested",
+		description: "Triggers when a candidate is marked as interested, each time it happens",
 	},
 	{
-		"description": "Triggers when a candidate's status changes, with the status before and after",
-		"name": "Candidate Status Changed",
-		"value": "candidate_status_changed"
+		name: "Candidate Status Changed",
+		value: "candidate_status_changed",
+		description: "Triggers when a candidate's status changes, with the status before and after",
 	},
 	{
-		"description": "Triggers when any field of a candidate changes",
-		"name": "Candidate Updated",
-		"value": "candidate_updated"
+		name: "Candidate Updated",
+		value: "candidate_updated",
+		description: "Triggers when any field of a candidate changes",
 	},
 	{
-		"description": "Triggers when a job is closed",
-		"name": "Job Closed",
-		"value": "job_closed"
+		name: "Job Closed",
+		value: "job_closed",
+		description: "Triggers when a job is closed",
 	},
 	{
-		"description": "Triggers when any field of a job changes",
-		"name": "Job Updated",
-		"value": "job_updated"
+		name: "Job Updated",
+		value: "job_updated",
+		description: "Triggers when any field of a job changes",
 	},
 	{
-		"description": "Triggers when Visage sources a new candidate for one of your jobs",
-		"name": "New Candidate",
-		"value": "new_candidate"
+		name: "New Candidate",
+		value: "new_candidate",
+		description: "Triggers when Visage sources a new candidate for one of your jobs",
 	},
 	{
-		"description": "Triggers when a job is created in Visage",
-		"name": "New Job",
-		"value": "new_job"
-	}
+		name: "New Job",
+		value: "new_job",
+		description: "Triggers when a job is created in Visage",
+	},
 ];
 
 /** The first option, the Event parameter's default. */
@@ -48,22 +48,22 @@ export const defaultEvent = "candidate_interested";
 
 /** The hub event type a trigger key subscribes a REST hook to. */
 export const hookEvents: Record<string, string> = {
-	"candidate_interested": "candidate.interested",
-	"candidate_status_changed": "candidate.status_changed",
-	"candidate_updated": "candidate.updated",
-	"job_closed": "job.closed",
-	"job_updated": "job.updated",
-	"new_candidate": "candidate.created",
-	"new_job": "job.created"
+	candidate_interested: "candidate.interested",
+	candidate_status_changed: "candidate.status_changed",
+	candidate_updated: "candidate.updated",
+	job_closed: "job.closed",
+	job_updated: "job.updated",
+	new_candidate: "candidate.created",
+	new_job: "job.created",
 };
 
 /** Whether a trigger's items are candidates, which can be filtered by job. */
 export const filtersByJob: Record<string, boolean> = {
-	"candidate_interested": true,
-	"candidate_status_changed": true,
-	"candidate_updated": true,
-	"job_closed": false,
-	"job_updated": false,
-	"new_candidate": true,
-	"new_job": false
+	candidate_interested: true,
+	candidate_status_changed: true,
+	candidate_updated: true,
+	job_closed: false,
+	job_updated: false,
+	new_candidate: true,
+	new_job: false,
 };
