@@ -4,7 +4,7 @@ BIN     ?= bin/visage-hub
 PKGS    := ./...
 BENCHTIME ?= 5s
 
-.PHONY: run build test test-go lint bench clean docs-renderer n8n-package e2e
+.PHONY: run build test test-go test-zapier lint bench clean docs-renderer n8n-package e2e
 
 ## run: start a hub on 127.0.0.1:8080 with SQLite in ./data (no setup needed)
 run:
@@ -14,11 +14,15 @@ run:
 build:
 	$(GO) build -o $(BIN) ./cmd/visage-hub
 
-## test: lint, then every test on SQLite and a throwaway PostgreSQL, then the n8n package's build and strict lint
-test: lint test-go n8n-package
+## test: lint, then every test on SQLite and a throwaway PostgreSQL, the Zapier suite, and the n8n package's build, strict lint and unit tests
+test: lint test-go test-zapier n8n-package
 
 test-go:
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+## test-zapier: the Zapier app's jest suite against a real hub (needs `npm ci --prefix integrations/zapier`)
+test-zapier:
+	npm test --prefix integrations/zapier
 
 ## lint: formatting and vet
 lint:

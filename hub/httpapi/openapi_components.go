@@ -35,6 +35,8 @@ var tagDescriptions = map[string]string{
 	"Auth":          "Who a credential acts for, and sign-in for account admins.",
 	"API keys":      "Create, list and revoke the account's API keys (admins only).",
 	"Documentation": "This reference and the OpenAPI document it is rendered from.",
+	"Actions":       "What Zapier, Make and n8n can do in Visage: one operation per entry of the actions catalog, taking that action's input as the body and answering with the resource it made or changed.",
+	"Searches":      "Look-ups for Zapier, Make and n8n: the query parameters are the search's input, the answer a bare array of matches, newest first, empty when nothing matches.",
 	"Webhooks":      "The events the hub delivers to your endpoints, signed per Standard Webhooks. Respond with any 2xx to acknowledge; anything else is retried.",
 	"REST hooks":    "Subscriptions that Zapier, Make and n8n create and delete as workflows are turned on and off. Deliveries are signed, retried and logged like webhooks and carry the trigger item in item; a 410 Gone answer deletes the hook.",
 	"Triggers":      "Polling triggers (a bare array of trigger items, newest first, each id the event's) and sample deliveries for building workflows.",
