@@ -29,14 +29,21 @@ func (s *Server) actionRoutes() []Route {
 	var rs []Route
 	for _, a := range actions.All() {
 		r := Route{Access: AnyCaller, Summary: a.Label + ": " + a.Description, Response: a.Output}
+		var input func(c *fiber.Ctx) ([]byte, error)
 		switch a.Kind {
 		case actions.Create:
 			r.Method, r.Path, r.Tag, r.JSON, r.Request = fiber.MethodPost, "/v1/actions/"+a.Key, actionsTag, true, a.Input
+			input = func(c *fiber.Ctx) ([]byte, error) { return bodyInput(c, a.Input) }
 		case actions.Search:
 			r.Method, r.Path, r.Tag, r.Response = fiber.MethodGet, "/v1/searches/"+a.Key, searchesTag, "array:"+a.Output
 			r.Query = searchParams(a.Input)
+			types := make(map[string]string, len(r.Query))
+			for _, p := range r.Query {
+				types[p.Name] = p.Type
+			}
+			input = func(c *fiber.Ctx) ([]byte, error) { return queryInput(c, a.Input, types) }
 		}
-		r.handler = s.runEntry(a, b, berr)
+		r.handler = s.runEntry(a, input, b, berr)
 		rs = append(rs, r)
 	}
 	return append(rs,
@@ -46,25 +53,19 @@ func (s *Server) actionRoutes() []Route {
 }
 
 // runEntry is the handler of one action or search: build the input (the
-// body, or an object from the query), validate it against the entry's
-// Input schema (422 naming every failing field), run the implementation
-// and encode its result with 200.
-func (s *Server) runEntry(a actions.Action, b actions.Backend, berr error) fiber.Handler {
+// body, or an object from the query), validated against the entry's Input
+// schema (422 naming every failing field), run the implementation and
+// encode its result with 200.
+func (s *Server) runEntry(a actions.Action, input func(*fiber.Ctx) ([]byte, error), b actions.Backend, berr error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if berr != nil {
 			return berr
 		}
-		var input []byte
-		var err error
-		if a.Kind == actions.Search {
-			input, err = queryInput(c, a.Input)
-		} else {
-			input, err = bodyInput(c, a.Input)
-		}
+		in, err := input(c)
 		if err != nil {
 			return err
 		}
-		out, err := a.Run(c.UserContext(), b, principal(c).AccountID, input)
+		out, err := a.Run(c.UserContext(), b, principal(c).AccountID, in)
 		if err != nil {
 			return err
 		}
@@ -83,16 +84,13 @@ func bodyInput(c *fiber.Ctx, schema string) ([]byte, error) {
 }
 
 // queryInput builds the search's input object from the query string: one
-// member per parameter, converted to the type the schema gives it, and
+// member per parameter, converted to the type the schema gives it (types,
+// from searchParams), and
 // validated like a body, so a wrong type, an unknown enum value or an
 // unknown parameter is a 422 naming the parameter. A parameter sent empty
 // counts as left out, since the platforms send every field of a search
 // form, filled in or not.
-func queryInput(c *fiber.Ctx, schema string) ([]byte, error) {
-	props, err := schemaProperties(schema)
-	if err != nil {
-		return nil, err
-	}
+func queryInput(c *fiber.Ctx, schema string, types map[string]string) ([]byte, error) {
 	obj := map[string]any{}
 	var errs []hub.FieldError
 	for name, values := range queryValues(c) {
@@ -103,9 +101,10 @@ func queryInput(c *fiber.Ctx, schema string) ([]byte, error) {
 		if values[0] == "" {
 			continue
 		}
-		obj[name] = queryValue(values[0], propType(props[name]))
+		obj[name] = queryValue(values[0], types[name])
 	}
 	if len(errs) > 0 {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
 		return nil, hub.Invalid(errs...)
 	}
 	body, err := json.Marshal(obj)

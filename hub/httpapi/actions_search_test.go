@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/visage-jobs/visage-hub/hub"
+	"github.com/visage-jobs/visage-hub/hub/resume"
 	"github.com/visage-jobs/visage-hub/schemas"
 )
 
@@ -69,6 +71,22 @@ func TestFindCandidate(t *testing.T) {
 				}
 			})
 		}
+		t.Run("matches carry a signed resume link", func(t *testing.T) {
+			pdf := resume.GeneratePDF("Amara", []string{"CV"})
+			if _, err := e.st.PutResume(t.Context(), e.acct.ID, hub.Resume{CandidateID: newer, Filename: "cv.pdf",
+				ContentType: "application/pdf", Data: pdf}); err != nil {
+				t.Fatal(err)
+			}
+			var found []hub.Candidate
+			e.do("GET", "/v1/searches/find_candidate?email=amara@example.com", key, "").status(http.StatusOK).decode(&found)
+			if len(found) != 2 || found[0].Resume == nil || found[0].Resume.URL == "" {
+				t.Fatalf("found %+v, want the newer candidate first with a resume link", found)
+			}
+			file := e.fetch(linkPath(t, found[0].Resume.URL), "").status(http.StatusOK)
+			if !bytes.Equal(file.body, pdf) {
+				t.Fatal("the link does not serve the resume")
+			}
+		})
 		t.Run("no match is an empty array", func(t *testing.T) {
 			r := e.do("GET", "/v1/searches/find_candidate?email=nobody@example.com", key, "").status(http.StatusOK)
 			if string(r.body) != "[]" {
@@ -112,6 +130,7 @@ func TestFindJob(t *testing.T) {
 		a := mk(e.acct.ID, "Backend Engineer", "greenhouse-1", hub.JobOpen)
 		b := mk(e.acct.ID, "backend ENGINEER", "", hub.JobClosed)
 		mk(e.acct.ID, "Backend Engineer II", "greenhouse-2", hub.JobOpen)
+		accented := mk(e.acct.ID, "Ingénieur Logiciel", "", hub.JobOpen)
 		otherAcct, _ := e.candOther()
 		mk(otherAcct, "Backend Engineer", "greenhouse-1", hub.JobOpen)
 
@@ -124,6 +143,7 @@ func TestFindJob(t *testing.T) {
 			{"whole title ignoring case, newest first", url.Values{"title": {"BACKEND engineer"}}, []string{b, a}},
 			{"title and status", url.Values{"title": {"Backend Engineer"}, "status": {"closed"}}, []string{b}},
 			{"external id and title", url.Values{"external_id": {"greenhouse-1"}, "title": {"Backend Engineer II"}}, []string{}},
+			{"case folded beyond ASCII", url.Values{"title": {"INGÉNIEUR LOGICIEL"}}, []string{accented}},
 			{"part of a title does not match", url.Values{"title": {"Backend"}}, []string{}},
 			{"unknown external id", url.Values{"external_id": {"nope"}}, []string{}},
 		} {
@@ -133,6 +153,15 @@ func TestFindJob(t *testing.T) {
 				}
 			})
 		}
+		t.Run("a renamed job is found by its new title only", func(t *testing.T) {
+			e.do("POST", "/v1/actions/update_job", key, `{"job_id":"`+accented+`","title":"Développeuse Go"}`).status(http.StatusOK)
+			if got := e.search(key, "find_job", url.Values{"title": {"DÉVELOPPEUSE go"}}, "job"); !slices.Equal(got, []string{accented}) {
+				t.Fatalf("new title found %v", got)
+			}
+			if got := e.search(key, "find_job", url.Values{"title": {"Ingénieur Logiciel"}}, "job"); len(got) != 0 {
+				t.Fatalf("old title found %v", got)
+			}
+		})
 		t.Run("at most 100 results", func(t *testing.T) {
 			for i := range 101 {
 				mk(e.acct.ID, "Recruiter", fmt.Sprintf("bulk-%d", i), hub.JobOpen)

@@ -23,8 +23,8 @@ const jobColumns = `id, account_id, external_id, title, description, department,
 type JobFilter struct {
 	Status     string
 	ExternalID string
-	// Title matches the whole title ignoring case (the database's lower()
-	// on both sides), answered from the jobs_account_title index.
+	// Title matches the whole title ignoring case (see titleKey),
+	// answered from the jobs_account_title_key index.
 	Title        string
 	CreatedAfter time.Time
 	UpdatedAfter time.Time
@@ -128,7 +128,7 @@ func jobListSQL(accountID string, f JobFilter, page hub.Page) (string, []any, in
 		if !jobTextOK(f.Title) {
 			return "", nil, 0, hub.Invalid(hub.FieldError{Field: "title", Message: "must be UTF-8 text without NUL characters"})
 		}
-		add("lower(title) = lower(?)", f.Title)
+		add("title_key = ?", titleKey(f.Title))
 	}
 	if !f.CreatedAfter.IsZero() {
 		add("created_at > ?", hub.TimeOf(f.CreatedAfter))
@@ -199,6 +199,12 @@ func checkJob(j hub.Job) error {
 	return nil
 }
 
+// titleKey is the form of a title that find_job compares, kept in the
+// title_key column: lower-cased in Go rather than by the database, whose
+// lower() folds only ASCII on SQLite (and on PostgreSQL depends on the
+// cluster's locale), so "INGÉNIEUR" finds "Ingénieur" on both alike.
+func titleKey(title string) string { return strings.ToLower(title) }
+
 // jobTextOK reports whether s can be stored (or compared) as text on both
 // databases.
 func jobTextOK(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
@@ -217,10 +223,10 @@ func (s *Store) insertJob(ctx context.Context, tx *sqlx.Tx, j hub.Job) (bool, er
 	if err != nil {
 		return false, err
 	}
-	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO jobs (`+jobColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO jobs (`+jobColumns+`, title_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`),
 		j.ID, j.AccountID, j.ExternalID, j.Title, j.Description, j.Department, j.Location, j.WorkplaceType,
-		j.EmploymentType, j.Status, hm, j.CreatedAt, j.UpdatedAt)
+		j.EmploymentType, j.Status, hm, j.CreatedAt, j.UpdatedAt, titleKey(j.Title))
 	if err != nil {
 		return false, fmt.Errorf("insert job: %w", err)
 	}

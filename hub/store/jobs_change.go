@@ -154,10 +154,10 @@ func (s *Store) changeJob(ctx context.Context, tx *sqlx.Tx, cur hub.Job, apply f
 	if err != nil {
 		return hub.Job{}, err
 	}
-	_, err = tx.ExecContext(ctx, s.q(`UPDATE jobs SET external_id = ?, title = ?, description = ?, department = ?,
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE jobs SET external_id = ?, title = ?, title_key = ?, description = ?, department = ?,
 		location = ?, workplace_type = ?, employment_type = ?, status = ?, hiring_manager = ?, updated_at = ?
 		WHERE account_id = ? AND id = ?`),
-		next.ExternalID, next.Title, next.Description, next.Department, next.Location, next.WorkplaceType,
+		next.ExternalID, next.Title, titleKey(next.Title), next.Description, next.Department, next.Location, next.WorkplaceType,
 		next.EmploymentType, next.Status, hm, next.UpdatedAt, next.AccountID, next.ID)
 	if isJobUniqueViolation(err) {
 		// A concurrent change took the external ID after our check.

@@ -1,10 +1,25 @@
 package store
 
-import "github.com/visage-jobs/visage-hub/hub"
+import (
+	"context"
+
+	"github.com/visage-jobs/visage-hub/hub"
+)
 
 // JobListSQL exposes the jobs list query to the external tests, which
 // check that the searches' filters are answered from an index.
 func JobListSQL(s *Store, accountID string, f JobFilter, page hub.Page) (string, []any, error) {
 	q, args, _, err := jobListSQL(accountID, f, page)
 	return s.q(q), args, err
+}
+
+// MigrateDownTo rolls the schema back to version, for the tests that
+// check a migration's Down and a second Up.
+func MigrateDownTo(ctx context.Context, s *Store, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
 }
