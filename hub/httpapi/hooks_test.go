@@ -129,11 +129,35 @@ func TestHookLifecycle(t *testing.T) {
 				t.Fatalf("sample item %s, delivered %s", sample.Item, got.Item)
 			}
 		})
+		t.Run("webhooks keep their body without item", func(t *testing.T) {
+			rw := newHookReceiver(t)
+			wh := e.createHook(`{"url":"` + rw.url() + `","events":["job.created"]}`)
+			h2 := e.hkSubscribe(key, `{"target_url":"`+rc.url()+`","event":"job.created"}`)
+			before := len(rc.requests())
+			e.do("POST", "/v1/jobs", key, `{"title":"Staff Engineer"}`).status(http.StatusCreated)
+			waitFor(t, func() bool { return len(rw.requests()) == 2 && len(rc.requests()) == before+1 })
+			wreq, wbody := rw.last(t)
+			_, hbody := rc.last(t)
+			if _, has := wbody["item"]; has || wbody["type"] != "job.created" {
+				t.Fatalf("webhook body %s", wreq.Body)
+			}
+			if err := schemas.Validate("event_job_created", wreq.Body); err != nil {
+				t.Fatalf("webhook body %s: %v", wreq.Body, err)
+			}
+			if hbody["item"] == nil || hbody["id"] != wbody["id"] {
+				t.Fatalf("hook body %v, webhook body %v", hbody, wbody)
+			}
+			e.do("DELETE", "/v1/webhooks/"+wh.ID, e.token(hub.RoleAdmin), "").status(http.StatusNoContent)
+			e.do("DELETE", "/v1/hooks/"+h2.ID, key, "").status(http.StatusNoContent)
+		})
 		t.Run("410 from the target deletes the hook", func(t *testing.T) {
 			rc.setStatus(http.StatusGone)
 			e.do("POST", "/v1/candidates", key, `{"full_name":"Jonas Weber"}`).status(http.StatusCreated)
-			waitFor(t, func() bool { return len(rc.requests()) == 2 })
 			waitFor(t, func() bool { return e.do("GET", "/v1/hooks/"+h.ID, key, "").code == http.StatusNotFound })
+			_, body := rc.last(t)
+			if body["type"] != "candidate.created" {
+				t.Fatalf("last delivery %v", body)
+			}
 			e.do("GET", "/v1/hooks/"+h.ID, key, "").problem(http.StatusNotFound, hub.ENotFound, "")
 		})
 		t.Run("unsubscribe is repeat-safe", func(t *testing.T) {

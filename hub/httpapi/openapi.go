@@ -156,7 +156,7 @@ func (d *oaDocument) success(r Route) (oaResponse, error) {
 
 // bodySchema returns the schema for a Request or Response name: a
 // reference to a component, for "list:NAME" the list envelope around it,
-// for "array:NAME" a bare array of it (searches); and a one-line
+// for "array:NAME" a bare array (see arraySchema); and a one-line
 // description.
 func (d *oaDocument) bodySchema(name string) (any, string, error) {
 	if names, ok := strings.CutPrefix(name, "array:"); ok {
