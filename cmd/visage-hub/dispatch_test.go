@@ -20,32 +20,6 @@ import (
 	"github.com/visage-jobs/visage-hub/hub/webhook"
 )
 
-// startHubEnv is startHub with extra environment.
-func startHubEnv(t *testing.T, dbURL string, env ...string) *hubProcess {
-	t.Helper()
-	cmd := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0")
-	cmd.Env = append(append(os.Environ(), "VISAGE_DATABASE_URL="+dbURL, "VISAGE_LOG_FORMAT=text"), env...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(stderr)
-	deadline := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
-	defer deadline.Stop()
-	for sc.Scan() {
-		if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
-			go func() { _, _ = io.Copy(io.Discard, stderr) }()
-			return &hubProcess{cmd: cmd, base: m[1]}
-		}
-	}
-	t.Fatalf("hub never said it was listening")
-	return nil
-}
-
 // countingReceiver records which event IDs arrived, verifying signatures.
 // When the hold-th delivery arrives it parks that request until release is
 // closed, so the test can kill the hub with an attempt in flight.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -16,8 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
+	"github.com/visage-jobs/visage-hub/hub/hubproc"
 	"github.com/visage-jobs/visage-hub/hub/store"
 	"github.com/visage-jobs/visage-hub/hub/store/pgtest"
 	"github.com/visage-jobs/visage-hub/hub/store/storetest"
@@ -30,9 +28,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	binPath = filepath.Join(dir, "visage-hub")
-	if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-		panic("build visage-hub: " + err.Error() + "\n" + string(out))
+	if binPath, err = hubproc.Build(dir); err != nil {
+		panic(err)
 	}
 	code := pgtest.Main(m)
 	os.RemoveAll(dir)
@@ -42,51 +39,23 @@ func TestMain(m *testing.M) {
 // cli runs the binary with the database URL and returns its stdout.
 func cli(t *testing.T, dbURL string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(binPath, args...)
-	cmd.Env = append(os.Environ(), "VISAGE_DATABASE_URL="+dbURL)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("visage-hub %v: %v\n%s", args, err, stderr.String())
-	}
-	return strings.TrimSpace(string(out))
+	return hubproc.CLI(t, binPath, dbURL, args...)
 }
 
 // hubProcess is a running `visage-hub serve`.
 type hubProcess struct {
 	cmd    *exec.Cmd
 	base   string
-	stdout *bytes.Buffer
+	stdout *hubproc.Buffer
 }
 
-var listenRE = regexp.MustCompile(`msg=listening addr=(http://\S+)`)
+func startHub(t *testing.T, dbURL string) *hubProcess { return startHubEnv(t, dbURL) }
 
-func startHub(t *testing.T, dbURL string) *hubProcess {
+// startHubEnv is startHub with extra environment.
+func startHubEnv(t *testing.T, dbURL string, env ...string) *hubProcess {
 	t.Helper()
-	cmd := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "VISAGE_DATABASE_URL="+dbURL, "VISAGE_LOG_FORMAT=text")
-	stdout := &bytes.Buffer{}
-	cmd.Stdout = stdout
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(stderr)
-	deadline := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
-	defer deadline.Stop()
-	for sc.Scan() {
-		if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
-			go func() { _, _ = io.Copy(io.Discard, stderr) }()
-			return &hubProcess{cmd: cmd, base: m[1], stdout: stdout}
-		}
-	}
-	t.Fatalf("hub never said it was listening")
-	return nil
+	p := hubproc.Serve(t, binPath, dbURL, env...)
+	return &hubProcess{cmd: p.Cmd, base: p.Base, stdout: p.Stdout}
 }
 
 func getJSON(t *testing.T, url, cred string, v any) int {

@@ -1,23 +1,18 @@
 package makeapp
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/visage-jobs/visage-hub/hub/hubproc"
 	"github.com/visage-jobs/visage-hub/hub/store/pgtest"
 )
 
@@ -32,10 +27,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	binPath = filepath.Join(dir, "visage-hub")
-	build := exec.Command("go", "build", "-o", binPath, "../../cmd/visage-hub")
-	if out, err := build.CombinedOutput(); err != nil {
-		panic("build visage-hub: " + err.Error() + "\n" + string(out))
+	if binPath, err = hubproc.Build(dir); err != nil {
+		panic(err)
 	}
 	code := pgtest.Main(m)
 	os.RemoveAll(dir)
@@ -45,48 +38,16 @@ func TestMain(m *testing.M) {
 // cli runs the binary against a database and returns its stdout.
 func cli(t *testing.T, dbURL string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(binPath, args...)
-	cmd.Env = append(os.Environ(), "VISAGE_DATABASE_URL="+dbURL)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("visage-hub %v: %v\n%s", args, err, stderr.String())
-	}
-	return strings.TrimSpace(string(out))
+	return hubproc.CLI(t, binPath, dbURL, args...)
 }
-
-var listenRE = regexp.MustCompile(`msg=listening addr=(http://\S+)`)
 
 // startHub runs `visage-hub serve` on a loopback port and returns its URL.
 // Webhook targets on 127.0.0.1 are allowed (the receiver below), and the
 // dispatcher polls often so deliveries arrive in test time.
 func startHub(t *testing.T, dbURL string, env ...string) string {
 	t.Helper()
-	cmd := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "VISAGE_DATABASE_URL="+dbURL, "VISAGE_LOG_FORMAT=text",
-		"VISAGE_ALLOW_PRIVATE_TARGETS=127.0.0.1/32", "VISAGE_DISPATCH_POLL=200ms")
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdout = io.Discard
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.AfterFunc(60*time.Second, func() { _ = cmd.Process.Kill() })
-	defer deadline.Stop()
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
-			go func() { _, _ = io.Copy(io.Discard, stderr) }()
-			return m[1]
-		}
-	}
-	t.Fatal("the hub never said it was listening")
-	return ""
+	base := []string{"VISAGE_ALLOW_PRIVATE_TARGETS=127.0.0.1/32", "VISAGE_DISPATCH_POLL=200ms"}
+	return hubproc.Serve(t, binPath, dbURL, append(base, env...)...).Base
 }
 
 // delivery is one call the receiver got.
