@@ -104,27 +104,11 @@ func (s *Store) ListCandidates(ctx context.Context, accountID string, f Candidat
 	if err != nil {
 		return nil, false, err
 	}
-	rows, err := s.readQuery(ctx, query, args...)
+	rs, err := s.readQuery(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list candidates: %w", err)
 	}
-	defer rows.Close()
-	out := make([]hub.Candidate, 0, limit+1)
-	for rows.Next() {
-		c, err := scanCandidate(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("list candidates: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("list candidates: %w", err)
-	}
-	more := len(out) > limit
-	if more {
-		out = out[:limit]
-	}
-	return out, more, nil
+	return scanPage(rs, limit, "candidates", scanCandidate)
 }
 
 // candidateListSQL builds the list query. The equality filters (account,

@@ -52,10 +52,7 @@ func (s *Store) ListDeliveries(ctx context.Context, accountID, endpointID string
 	if err := s.db.SelectContext(ctx, &out, s.q(query), args...); err != nil {
 		return nil, false, fmt.Errorf("list deliveries: %w", err)
 	}
-	more := len(out) > p.Limit
-	if more {
-		out = out[:p.Limit]
-	}
+	out, more := cutPage(out, p.Limit)
 	for i := range out {
 		out[i].SetEndpoint(out[i].EndpointID)
 	}

@@ -56,27 +56,11 @@ func (s *Store) ListEvents(ctx context.Context, accountID string, f EventFilter,
 	args = append(args, limit+1)
 	query := `SELECT ` + eventColumns + ` FROM events WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC LIMIT ?`
 
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	rs, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list events: %w", err)
 	}
-	defer rows.Close()
-	events := make([]hub.Event, 0, limit+1)
-	for rows.Next() {
-		ev, err := scanEvent(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("list events: %w", err)
-		}
-		events = append(events, ev)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("list events: %w", err)
-	}
-	more := len(events) > limit
-	if more {
-		events = events[:limit]
-	}
-	return events, more, nil
+	return scanPage(rs, limit, "events", scanEvent)
 }
 
 // GetEvent returns one of an account's events; another account's event is

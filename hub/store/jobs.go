@@ -79,27 +79,11 @@ func (s *Store) ListJobs(ctx context.Context, accountID string, f JobFilter, pag
 	if err != nil {
 		return nil, false, err
 	}
-	rows, err := s.db.QueryxContext(ctx, s.q(query), args...)
+	rs, err := s.db.QueryxContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list jobs: %w", err)
 	}
-	defer rows.Close()
-	jobs := []hub.Job{}
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("list jobs: %w", err)
-		}
-		jobs = append(jobs, j)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("list jobs: %w", err)
-	}
-	more := len(jobs) > limit
-	if more {
-		jobs = jobs[:limit]
-	}
-	return jobs, more, nil
+	return scanPage(rs, limit, "jobs", scanJob)
 }
 
 // jobListSQL builds the list query: the equality filters first and the

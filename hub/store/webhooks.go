@@ -103,10 +103,7 @@ func (s *Store) ListWebhooks(ctx context.Context, accountID string, f WebhookFil
 	if err := s.db.SelectContext(ctx, &rows, s.q(query), args...); err != nil {
 		return nil, false, fmt.Errorf("list webhooks: %w", err)
 	}
-	more := len(rows) > p.Limit
-	if more {
-		rows = rows[:p.Limit]
-	}
+	rows, more := cutPage(rows, p.Limit)
 	out := make([]hub.Webhook, 0, len(rows))
 	for _, r := range rows {
 		w, err := r.webhook()
