@@ -78,6 +78,30 @@ type benchHub struct {
 	admin string
 	// disp is the hub's webhook dispatcher, when it runs one.
 	disp *dispatch.Dispatcher
+	// dopts are the options its dispatcher was started with.
+	dopts dispatch.Options
+	// stops stop the dispatchers started on this hub's store.
+	stops []func()
+}
+
+// startDispatcher runs a dispatcher on the hub's store until
+// stopDispatcher.
+func (h *benchHub) startDispatcher(o dispatch.Options) *dispatch.Dispatcher {
+	d := dispatch.New(h.st, o)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	h.stops = append(h.stops, func() { cancel(); <-done })
+	return d
+}
+
+// stopDispatcher stops the hub's dispatchers and waits for them; they
+// finish and record the attempts in flight first.
+func (h *benchHub) stopDispatcher() {
+	for _, stop := range h.stops {
+		stop()
+	}
+	h.stops = nil
 }
 
 // benchSecret signs the admin tokens of every bench hub, so hubs sharing a
@@ -125,14 +149,12 @@ func newHub(b *testing.B, url string, dopts *dispatch.Options) *benchHub {
 		if st.Dialect() == store.Postgres && o.ListenURL == "" {
 			o.ListenURL = url
 		}
-		h.disp = dispatch.New(st, o)
+		h.dopts = o
+		h.disp = h.startDispatcher(o)
 		deps.Dispatcher = h.disp
-		runCtx, cancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- h.disp.Run(runCtx) }()
 		// Registered before the server's cleanup, so it runs after it:
 		// the server stops taking writes, then the dispatcher stops.
-		b.Cleanup(func() { cancel(); <-done })
+		b.Cleanup(h.stopDispatcher)
 	}
 	srv := httpapi.New(deps)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -341,6 +341,7 @@ func (d *Dispatcher) claim(ctx context.Context) {
 		now, claimed := d.o.Now(), time.Now()
 		tasks, err := d.st.ClaimDeliveries(ctx, store.ClaimRequest{
 			Owner: d.o.Owner, Now: now, Lease: d.o.Lease, Limit: min(free, d.o.BatchSize), Exclude: busy,
+			PerEndpoint: d.claimAhead(),
 			Take: func(ep string) bool {
 				if d.reserve(ep) {
 					reserved = append(reserved, ep)

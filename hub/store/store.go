@@ -38,7 +38,12 @@ func init() {
 
 // Store is the hub's persistence. It is safe for concurrent use.
 type Store struct {
-	db      *sqlx.DB
+	db *sqlx.DB
+	// queue is the dispatcher's own small pool on PostgreSQL (nil on
+	// SQLite, whose single writer takes no second pool): its transactions
+	// never wait for a connection behind the API's requests, which under
+	// load hold every connection of db for their durable commits.
+	queue   *sqlx.DB
 	dialect Dialect
 	queries sync.Map   // query text → rebound text
 	stmts   sync.Map   // query text → *sql.Stmt, for the hot paths
@@ -57,7 +62,15 @@ func Open(url string) (*Store, error) {
 		}
 		db.SetMaxOpenConns(32)
 		db.SetMaxIdleConns(32)
-		return &Store{db: db, dialect: Postgres}, nil
+		queue, err := sqlx.Open("postgres", url)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		// The dispatcher runs at most four queue transactions at once
+		// (fan-out, claim, two writers); connections open on first use.
+		queue.SetMaxOpenConns(queueConns)
+		queue.SetMaxIdleConns(queueConns)
+		return &Store{db: db, queue: queue, dialect: Postgres}, nil
 	}
 	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "sqlite:")
 	if path == "" {
@@ -94,6 +107,9 @@ func (s *Store) Close() error {
 		s.cache = nil
 	}
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	if s.queue != nil {
+		_ = s.queue.Close()
+	}
 	return s.db.Close()
 }
 
@@ -136,7 +152,15 @@ func (s *Store) prepared(query string) (*sql.Stmt, error) {
 
 // inTx runs fn in a transaction and commits it when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	return inTxOn(ctx, s.db, fn)
+}
+
+// queueConns is the size of the dispatcher's pool (see Store.queue).
+const queueConns = 4
+
+// inTxOn is inTx on a given pool.
+func inTxOn(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
