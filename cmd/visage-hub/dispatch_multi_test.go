@@ -100,21 +100,9 @@ func TestThreeHubsNoDoubleWork(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		hubs = append(hubs, startHubEnv(t, db, env...))
 	}
-	req, _ := http.NewRequest("POST", hubs[0].base+"/v1/webhooks", strings.NewReader(`{"url":"`+srv.URL+`/hook"}`))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wh struct{ ID, Status, Secret string }
-	_ = json.NewDecoder(res.Body).Decode(&wh)
-	res.Body.Close()
-	if res.StatusCode != http.StatusCreated || wh.Status != "active" {
-		t.Fatalf("create webhook: %d %+v", res.StatusCode, wh)
-	}
+	secret := createWebhook(t, hubs[0].base, token, srv.URL+"/hook")
 	rc.mu.Lock()
-	rc.secret = wh.Secret
+	rc.secret = secret
 	rc.mu.Unlock()
 
 	st := storetest.OpenURL(t, db)

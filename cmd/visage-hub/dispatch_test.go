@@ -20,6 +20,27 @@ import (
 	"github.com/visage-jobs/visage-hub/hub/webhook"
 )
 
+// createWebhook creates a webhook for url through the hub's API with an
+// admin token, checks it validated, and returns its signing secret, so the
+// receiver can verify what arrives.
+func createWebhook(t *testing.T, base, token, url string) string {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/v1/webhooks", strings.NewReader(`{"url":"`+url+`"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wh struct{ ID, Status, Secret string }
+	_ = json.NewDecoder(res.Body).Decode(&wh)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated || wh.Status != "active" {
+		t.Fatalf("create webhook: %d %+v", res.StatusCode, wh)
+	}
+	return wh.Secret
+}
+
 // countingReceiver records which event IDs arrived, verifying signatures.
 // When the hold-th delivery arrives it parks that request until release is
 // closed, so the test can kill the hub with an attempt in flight.
@@ -85,21 +106,9 @@ func TestNoEventLostWhenKilled(t *testing.T) {
 				"VISAGE_WEBHOOK_RETRY_SCHEDULE=100ms,200ms,400ms"}
 			h := startHubEnv(t, db, env...)
 
-			req, _ := http.NewRequest("POST", h.base+"/v1/webhooks", strings.NewReader(`{"url":"`+srv.URL+`/hook"}`))
-			req.Header.Set("Authorization", "Bearer "+token)
-			req.Header.Set("Content-Type", "application/json")
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var wh struct{ ID, Status, Secret string }
-			_ = json.NewDecoder(res.Body).Decode(&wh)
-			res.Body.Close()
-			if res.StatusCode != http.StatusCreated || wh.Status != "active" {
-				t.Fatalf("create webhook: %d %+v", res.StatusCode, wh)
-			}
+			secret := createWebhook(t, h.base, token, srv.URL+"/hook")
 			rc.mu.Lock()
-			rc.secret = wh.Secret
+			rc.secret = secret
 			rc.mu.Unlock()
 
 			st := storetest.OpenURL(t, db)
