@@ -6,7 +6,8 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { defaultEvent, eventOptions, filtersByJob } from '../shared/generated/triggers';
+import { filtersByJob } from '../shared/generated/triggers';
+import { triggerProperties } from '../shared/triggerProperties';
 import { getJobs, visageRequest } from '../shared/transport';
 
 /** The cursor kept in the workflow's static data: the newest item seen. */
@@ -50,31 +51,7 @@ export class VisagePollingTrigger implements INodeType {
 				required: true,
 			},
 		],
-		properties: [
-			{
-				displayName: 'Event',
-				name: 'event',
-				type: 'options',
-				noDataExpression: true,
-				required: true,
-				options: eventOptions,
-				default: defaultEvent,
-			},
-			{
-				displayName: 'Job Name or ID',
-				name: 'jobId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getJobs' },
-				default: '',
-				description:
-					'Only candidates of this job. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-				displayOptions: {
-					show: {
-						event: Object.keys(filtersByJob).filter((k) => filtersByJob[k]),
-					},
-				},
-			},
-		],
+		properties: triggerProperties,
 	};
 
 	methods = {

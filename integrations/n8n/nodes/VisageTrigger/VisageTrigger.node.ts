@@ -9,7 +9,8 @@ import {
 	type IWebhookResponseData,
 	type JsonObject,
 } from 'n8n-workflow';
-import { defaultEvent, eventOptions, filtersByJob, hookEvents } from '../shared/generated/triggers';
+import { filtersByJob, hookEvents } from '../shared/generated/triggers';
+import { triggerProperties } from '../shared/triggerProperties';
 import { getJobs, visageRequest } from '../shared/transport';
 import { validSignature } from './signature';
 
@@ -66,31 +67,7 @@ export class VisageTrigger implements INodeType {
 				path: 'webhook',
 			},
 		],
-		properties: [
-			{
-				displayName: 'Event',
-				name: 'event',
-				type: 'options',
-				noDataExpression: true,
-				required: true,
-				options: eventOptions,
-				default: defaultEvent,
-			},
-			{
-				displayName: 'Job Name or ID',
-				name: 'jobId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getJobs' },
-				default: '',
-				description:
-					'Only candidates of this job. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-				displayOptions: {
-					show: {
-						event: Object.keys(filtersByJob).filter((k) => filtersByJob[k]),
-					},
-				},
-			},
-		],
+		properties: triggerProperties,
 	};
 
 	methods = {
