@@ -7,6 +7,8 @@ import (
 
 	"github.com/lib/pq"
 	"github.com/robfig/cron/v3"
+
+	"github.com/visage-jobs/visage-hub/hub/store"
 )
 
 // startCron schedules the safety net: every Tick it wakes the loop (in
@@ -71,7 +73,8 @@ func (d *Dispatcher) logErr(ctx context.Context, what string, err error) {
 }
 
 // listen wakes the dispatcher whenever any process commits events: the
-// migration's trigger sends NOTIFY visage_events, delivered at commit.
+// store sends NOTIFY visage_events after each such commit (see
+// store.EventsChannel), from API-only processes too.
 // pq.Listener reconnects by itself; after a reconnect it wakes the loop,
 // since notifications sent while disconnected are lost (the tick would
 // find the events anyway).
@@ -85,7 +88,7 @@ func (d *Dispatcher) listen(ctx context.Context) {
 		}
 	})
 	defer l.Close()
-	if err := l.Listen("visage_events"); err != nil {
+	if err := l.Listen(store.EventsChannel); err != nil {
 		d.logErr(ctx, "listen for events", err)
 		return
 	}

@@ -50,8 +50,9 @@ func (s *Server) notifyEvents() {
 // handler returns they are visible; waking here covers every handler that
 // writes events (jobs, candidates, actions, and whatever comes next)
 // without each having to remember, and costs one non-blocking channel send.
-// PostgreSQL also wakes every process's dispatcher by NOTIFY (see the
-// 00006 migration), so this matters most on SQLite.
+// On PostgreSQL the store also wakes every process's dispatcher by NOTIFY
+// after the commit (store.EventsChannel), so this matters most on
+// SQLite.
 func (s *Server) wakeDispatcher(c *fiber.Ctx) error {
 	err := c.Next()
 	switch c.Method() {

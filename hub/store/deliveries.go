@@ -202,6 +202,7 @@ func (s *Store) RetryDelivery(ctx context.Context, accountID, id string) (hub.De
 		}
 		return hub.Delivery{}, hub.Errorf(hub.EConflict, "the delivery is being sent right now; try again when this attempt is recorded")
 	}
+	s.deliveriesDue()
 	return s.GetDelivery(ctx, accountID, id)
 }
 
@@ -228,6 +229,9 @@ func (s *Store) ReplayDeliveries(ctx context.Context, accountID, endpointID stri
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("replay deliveries: %w", err)
+	}
+	if n > 0 {
+		s.deliveriesDue()
 	}
 	return int(n), nil
 }

@@ -23,3 +23,11 @@ func MigrateDownTo(ctx context.Context, s *Store, version int64) error {
 	_, err = p.DownTo(ctx, version)
 	return err
 }
+
+// MarkedEventTxs counts the transactions still marked as having written
+// events; every one is forgotten when it ends, committed or not.
+func MarkedEventTxs(s *Store) int {
+	n := 0
+	s.eventTxs.Range(func(_, _ any) bool { n++; return true })
+	return n
+}

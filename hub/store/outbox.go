@@ -24,8 +24,10 @@ func NewEvent(accountID, typ, resourceID, jobID string, resource any, previousSt
 }
 
 // insertEvents writes events into the outbox inside tx, so they commit or
-// roll back together with the change they report.
+// roll back together with the change they report. tx must come from inTx,
+// which wakes the dispatchers after it commits.
 func (s *Store) insertEvents(ctx context.Context, tx *sqlx.Tx, events ...hub.Event) error {
+	s.markEvents(tx)
 	for _, ev := range events {
 		var job *string
 		if ev.JobID != "" {

@@ -49,6 +49,10 @@ type Store struct {
 	stmts   sync.Map   // query text → *sql.Stmt, for the hot paths
 	decor   decorator  // completes candidate payloads in events; see decorate.go
 	cache   *authCache // nil unless EnableAuthCache was called
+	// wake sends the dispatchers' NOTIFY after commits on PostgreSQL (nil
+	// on SQLite); eventTxs marks the open transactions that wrote events.
+	wake     *notifier
+	eventTxs sync.Map
 }
 
 // Open connects to the database named by url: postgres:// or postgresql://
@@ -70,7 +74,15 @@ func Open(url string) (*Store, error) {
 		// (fan-out, claim, two writers); connections open on first use.
 		queue.SetMaxOpenConns(queueConns)
 		queue.SetMaxIdleConns(queueConns)
-		return &Store{db: db, queue: queue, dialect: Postgres}, nil
+		// The wake-ups get a connection of their own, so they are never
+		// queued behind the requests whose commits they announce.
+		wake, err := sqlx.Open("postgres", url)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		wake.SetMaxOpenConns(1)
+		wake.SetMaxIdleConns(1)
+		return &Store{db: db, queue: queue, wake: newNotifier(wake), dialect: Postgres}, nil
 	}
 	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "sqlite:")
 	if path == "" {
@@ -109,6 +121,10 @@ func (s *Store) Close() error {
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	if s.queue != nil {
 		_ = s.queue.Close()
+	}
+	if s.wake != nil {
+		s.wake.close()
+		_ = s.wake.db.Close()
 	}
 	return s.db.Close()
 }
@@ -150,9 +166,18 @@ func (s *Store) prepared(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// inTx runs fn in a transaction and commits it when fn returns nil.
+// inTx runs fn in a transaction and commits it when fn returns nil; a
+// transaction that wrote events wakes the dispatchers once committed.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	return inTxOn(ctx, s.db, fn)
+	var used *sqlx.Tx
+	err := inTxOn(ctx, s.db, func(tx *sqlx.Tx) error {
+		used = tx
+		return fn(tx)
+	})
+	if used != nil {
+		s.settleTx(used, err == nil)
+	}
+	return err
 }
 
 // queueConns is the size of the dispatcher's pool (see Store.queue).

@@ -153,6 +153,9 @@ func (s *Store) UpdateWebhook(ctx context.Context, accountID, id string, change 
 		out = w
 		return nil
 	})
+	if err == nil && out.Status == hub.WebhookActive {
+		s.deliveriesDue() // re-enabled: its waiting deliveries are claimable again
+	}
 	return out, err
 }
 
@@ -166,6 +169,9 @@ func (s *Store) SetWebhookValidation(ctx context.Context, accountID, id, url str
 		string(status), reason, now, accountID, id, url)
 	if err != nil {
 		return hub.Webhook{}, fmt.Errorf("record webhook validation: %w", err)
+	}
+	if status == hub.WebhookActive {
+		s.deliveriesDue()
 	}
 	return s.GetWebhook(ctx, accountID, id)
 }

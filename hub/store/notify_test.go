@@ -1,0 +1,55 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/visage-jobs/visage-hub/hub"
+	"github.com/visage-jobs/visage-hub/hub/store"
+	"github.com/visage-jobs/visage-hub/hub/store/storetest"
+)
+
+// TestEventCommitsNotifyAfterCommit listens on the dispatchers' channel
+// while the store writes: a commit with events sends a NOTIFY, and by the
+// time it arrives the event is visible to another session (it was sent
+// after the commit, not inside it), and the transaction's mark is gone.
+func TestEventCommitsNotifyAfterCommit(t *testing.T) {
+	url := storetest.URL(t, store.Postgres)
+	st := storetest.OpenURL(t, url)
+	ctx := context.Background()
+	acct, err := st.CreateAccount(ctx, "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := pq.NewListener(url, 10*time.Millisecond, time.Second, nil)
+	t.Cleanup(func() { _ = l.Close() })
+	if err := l.Listen(store.EventsChannel); err != nil {
+		t.Fatal(err)
+	}
+	other := storetest.OpenURL(t, url)
+
+	t.Run("commit with events", func(t *testing.T) {
+		job, err := st.CreateJob(ctx, acct.ID, hub.Job{Title: "Data Engineer"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case n := <-l.Notify:
+			if n == nil || n.Channel != store.EventsChannel {
+				t.Fatalf("notification %+v", n)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("no NOTIFY within 10 s of the commit")
+		}
+		var count int
+		if err := other.DB().Get(&count, `SELECT COUNT(*) FROM events WHERE resource_id = $1`, job.ID); err != nil || count != 1 {
+			t.Fatalf("event not visible when notified: %d %v", count, err)
+		}
+		if n := store.MarkedEventTxs(st); n != 0 {
+			t.Fatalf("%d transactions still marked after commit", n)
+		}
+	})
+}
