@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -198,8 +199,9 @@ func startDispatch(t *testing.T, dbURL string, env ...string) *exec.Cmd {
 }
 
 // TestSeparateDispatchProcesses runs serve without its dispatcher and two
-// `visage-hub dispatch` processes on one PostgreSQL: each event arrives
-// exactly once, and SIGTERM stops a dispatcher cleanly.
+// `visage-hub dispatch` processes on one PostgreSQL: each event committed
+// through the API arrives exactly once, and SIGTERM stops a dispatcher
+// cleanly.
 func TestSeparateDispatchProcesses(t *testing.T) {
 	const n = 60
 	db := storetest.URL(t, store.Postgres)
@@ -228,8 +230,22 @@ func TestSeparateDispatchProcesses(t *testing.T) {
 	rc.mu.Unlock()
 	d1 := startDispatch(t, db, env...)
 	startDispatch(t, db, env...)
-	// The poll is an hour away: only PostgreSQL's NOTIFY can wake them.
-	commitEvents(t, storetest.OpenURL(t, db), acct, n)
+	// The poll is an hour away: only the NOTIFY that the serving process
+	// sends after its commits can wake them.
+	for i := 0; i < n; i++ {
+		body := fmt.Sprintf(`{"first_name":"Grace","last_name":"Hopper %d"}`, i)
+		req, _ := http.NewRequest("POST", h.base+"/v1/candidates", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("create candidate: %d", res.StatusCode)
+		}
+	}
 	select {
 	case <-rc.all:
 	case <-time.After(30 * time.Second):

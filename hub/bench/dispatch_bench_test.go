@@ -58,19 +58,26 @@ func BenchmarkDispatch(b *testing.B) {
 		{"postgres", store.Postgres, 1},
 		{"postgres-3-hubs", store.Postgres, 3},
 	}
+	runs := dispatchRuns(b)
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			thr := throughputRun(b, c.dialect, c.procs)
-			capy := capacityRun(b, c.dialect, c.procs)
-			lat := latencyRun(b, c.dialect, c.procs)
-			b.ReportMetric(thr.deliveriesPerSec, "deliveries/s")
-			b.ReportMetric(thr.eventsPerSec, "events/s")
-			b.ReportMetric(capy.deliveriesPerSec, "drain-deliveries/s")
-			b.ReportMetric(ms(lat.p50), "p50-ms")
-			b.ReportMetric(ms(lat.p99), "p99-ms")
-			b.Logf("%s: %s", c.name, thr)
-			b.Logf("%s: %s", c.name, capy)
-			b.Logf("%s: %s", c.name, lat)
+			if runs["throughput"] {
+				thr := throughputRun(b, c.dialect, c.procs)
+				b.ReportMetric(thr.deliveriesPerSec, "deliveries/s")
+				b.ReportMetric(thr.eventsPerSec, "events/s")
+				b.Logf("%s: %s", c.name, thr)
+			}
+			if runs["capacity"] {
+				capy := capacityRun(b, c.dialect, c.procs)
+				b.ReportMetric(capy.deliveriesPerSec, "drain-deliveries/s")
+				b.Logf("%s: %s", c.name, capy)
+			}
+			if runs["latency"] {
+				lat := latencyRun(b, c.dialect, c.procs)
+				b.ReportMetric(ms(lat.p50), "p50-ms")
+				b.ReportMetric(ms(lat.p99), "p99-ms")
+				b.Logf("%s: %s", c.name, lat)
+			}
 		})
 	}
 }
@@ -295,6 +302,26 @@ func capacityRun(b *testing.B, d store.Dialect, procs int) capacity {
 	}
 	took := last.Sub(start)
 	return capacity{deliveriesPerSec: float64(len(arr)) / took.Seconds(), events: events, deliveries: len(arr), dupes: dupes, took: took}
+}
+
+// dispatchRuns is the set of runs to do: all three, or the comma-separated
+// list in VISAGE_BENCH_RUNS (throughput, capacity, latency), to repeat one
+// while tuning.
+func dispatchRuns(b *testing.B) map[string]bool {
+	all := map[string]bool{"throughput": true, "capacity": true, "latency": true}
+	v := os.Getenv("VISAGE_BENCH_RUNS")
+	if v == "" {
+		return all
+	}
+	out := map[string]bool{}
+	for _, r := range strings.Split(v, ",") {
+		r = strings.TrimSpace(r)
+		if !all[r] {
+			b.Fatalf("VISAGE_BENCH_RUNS: unknown run %q (throughput, capacity, latency)", r)
+		}
+		out[r] = true
+	}
+	return out
 }
 
 // latencyRate is the fixed event rate of the latency run: 1,000/s, or

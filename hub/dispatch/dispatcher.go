@@ -50,7 +50,7 @@ type Options struct {
 	// attempts recorded per transaction [100].
 	BatchSize int
 	// MaxInFlight is the most deliveries claimed and not yet recorded at
-	// once, being sent or waiting for their endpoint's turn [512].
+	// once, being sent or waiting for their endpoint's turn [1024].
 	MaxInFlight int
 	// PerEndpoint is the most attempts running at once to one endpoint, so
 	// a slow endpoint can take only a few workers, yet a healthy one with a
@@ -99,7 +99,7 @@ func (o Options) withDefaults() Options {
 		o.BatchSize = 100
 	}
 	if o.MaxInFlight <= 0 {
-		o.MaxInFlight = 512
+		o.MaxInFlight = 1024
 	}
 	if o.PerEndpoint <= 0 {
 		o.PerEndpoint = 16
@@ -159,6 +159,7 @@ type Dispatcher struct {
 	perEP   map[string]int           // claimed and not yet answered, per endpoint
 	sending map[string]chan struct{} // per endpoint: a slot per attempt being sent
 	paused  map[string]int           // endpoints with a 410 not yet recorded, and how many
+	quick   map[string]bool          // endpoints whose last attempt succeeded quickly; see readAhead
 	soonest time.Time                // earliest retry this process scheduled
 }
 
@@ -175,6 +176,7 @@ func New(st *store.Store, o Options) *Dispatcher {
 		perEP:   map[string]int{},
 		sending: map[string]chan struct{}{},
 		paused:  map[string]int{},
+		quick:   map[string]bool{},
 	}
 }
 
@@ -341,7 +343,7 @@ func (d *Dispatcher) claim(ctx context.Context) {
 		now, claimed := d.o.Now(), time.Now()
 		tasks, err := d.st.ClaimDeliveries(ctx, store.ClaimRequest{
 			Owner: d.o.Owner, Now: now, Lease: d.o.Lease, Limit: min(free, d.o.BatchSize), Exclude: busy,
-			PerEndpoint: d.claimAhead(),
+			PerEndpoint: d.maxAhead(),
 			Take: func(ep string) bool {
 				if d.reserve(ep) {
 					reserved = append(reserved, ep)
@@ -387,98 +389,6 @@ func (d *Dispatcher) releaseUnclaimed(reserved []string, tasks []store.Task) {
 		}
 		d.release(ep)
 	}
-}
-
-// capacity returns the free slots and the endpoints that have none.
-func (d *Dispatcher) capacity() (int, []string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	var busy []string
-	for ep, n := range d.perEP {
-		if n >= d.claimAhead() && len(busy) < 500 {
-			busy = append(busy, ep)
-		}
-	}
-	for ep := range d.paused {
-		if d.perEP[ep] < d.claimAhead() && len(busy) < 500 {
-			busy = append(busy, ep)
-		}
-	}
-	return d.o.MaxInFlight - d.inUse, busy
-}
-
-func (d *Dispatcher) reserve(ep string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.inUse >= d.o.MaxInFlight || d.perEP[ep] >= d.claimAhead() || d.paused[ep] > 0 {
-		return false
-	}
-	d.inUse++
-	if d.perEP[ep]++; d.sending[ep] == nil {
-		d.sending[ep] = make(chan struct{}, d.o.PerEndpoint)
-	}
-	return true
-}
-
-// claimAhead is how many deliveries to one endpoint may be claimed at once:
-// PerEndpoint being sent and as many again waiting their turn, so the next
-// round is already leased when a slot frees and one claim transaction
-// feeds an endpoint for more than one round trip.
-func (d *Dispatcher) claimAhead() int { return 2 * d.o.PerEndpoint }
-
-// sendSlot returns the endpoint's semaphore of attempts being sent.
-func (d *Dispatcher) sendSlot(ep string) chan struct{} {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.sending[ep]
-}
-
-// release gives back both halves of a reserved slot, for a delivery that
-// was reserved but not sent.
-func (d *Dispatcher) release(ep string) {
-	d.endpointDone(ep)
-	d.recorded(1)
-}
-
-// endpointDone frees the endpoint's share of a slot: the attempt's
-// response is in, so the endpoint may get another request. The global
-// share stays taken until the attempt is recorded, which bounds the
-// attempts sent but not yet written (resent after a crash) to MaxInFlight.
-func (d *Dispatcher) endpointDone(ep string) {
-	d.mu.Lock()
-	if d.perEP[ep]--; d.perEP[ep] <= 0 {
-		delete(d.perEP, ep)
-		delete(d.sending, ep)
-	}
-	d.mu.Unlock()
-	d.kick()
-}
-
-// recorded frees the global share of n slots once their attempts are
-// written (or given up on).
-func (d *Dispatcher) recorded(n int) {
-	d.mu.Lock()
-	d.inUse -= n
-	d.mu.Unlock()
-	d.kick()
-}
-
-// pause frees an endpoint's share of a slot but takes no more deliveries
-// to it until unpause: its 410 is on its way to the database.
-func (d *Dispatcher) pause(ep string) {
-	d.mu.Lock()
-	d.paused[ep]++
-	d.mu.Unlock()
-	d.endpointDone(ep)
-}
-
-func (d *Dispatcher) unpause(ep string) {
-	d.mu.Lock()
-	if d.paused[ep]--; d.paused[ep] <= 0 {
-		delete(d.paused, ep)
-	}
-	d.mu.Unlock()
-	d.kick()
 }
 
 // retryAt notes a retry this process scheduled, so the loop wakes for it.

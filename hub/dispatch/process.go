@@ -64,6 +64,7 @@ func (d *Dispatcher) attempt(ctx context.Context, t store.Task) store.AttemptRec
 	}
 	a.Attempt = n
 	d.metrics.latency.Observe(float64(a.DurationMS) / 1000)
+	d.noteSpeed(t.Delivery.EndpointID, a.Succeeded(), time.Duration(a.DurationMS)*time.Millisecond)
 	switch {
 	case a.Succeeded():
 		rec.Status, rec.Outcome = hub.DeliverySucceeded, store.OutcomeSuccess

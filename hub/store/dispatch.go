@@ -178,8 +178,12 @@ func (s *Store) FanOutAndClaim(ctx context.Context, r FanOutRequest) (FanOutResu
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE events SET dispatched_at = ? WHERE id IN (`+placeholders(len(ids))+`)`),
-			append([]any{now}, ids...)...)
+		if s.dialect == Postgres { // one plan for any batch size
+			_, err = tx.ExecContext(ctx, `UPDATE events SET dispatched_at = $1 WHERE id = ANY($2)`, now, pq.StringArray(anyStrings(ids)))
+		} else {
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE events SET dispatched_at = ? WHERE id IN (`+placeholders(len(ids))+`)`),
+				append([]any{now}, ids...)...)
+		}
 		if err != nil {
 			return fmt.Errorf("mark events dispatched: %w", err)
 		}
