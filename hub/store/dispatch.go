@@ -33,7 +33,7 @@ func (s *Store) skipLocked(of string) string {
 
 // inQueueTx runs one of the dispatcher's own transactions. On PostgreSQL
 // it commits without waiting for the WAL flush (synchronous_commit off for
-// this transaction only): what it writes is bookkeeping that a database
+// the queue pool's sessions, which run nothing else): what it writes is bookkeeping that a database
 // crash may lose without losing an event, since the events themselves were
 // committed durably by the writes that made them. A lost fan-out is done
 // again (deliveries are unique per event and endpoint), a lost lease or
@@ -45,12 +45,7 @@ func (s *Store) inQueueTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error
 	if s.queue == nil {
 		return s.inTx(ctx, fn)
 	}
-	return inTxOn(ctx, s.queue, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-			return fmt.Errorf("queue transaction: %w", err)
-		}
-		return fn(tx)
-	})
+	return inTxOn(ctx, s.queue, fn) // its sessions run with synchronous_commit off; see queueParams
 }
 
 func placeholders(n int) string {

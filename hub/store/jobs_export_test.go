@@ -31,3 +31,14 @@ func MarkedEventTxs(s *Store) int {
 	s.eventTxs.Range(func(_, _ any) bool { n++; return true })
 	return n
 }
+
+// QueueSetting reads a setting and where it came from (pg_settings.source)
+// as the dispatcher's pool and the main pool see them.
+func QueueSetting(s *Store, name string) (queue, main [2]string, err error) {
+	const q = `SELECT setting, source FROM pg_settings WHERE name = $1`
+	if err = s.queue.QueryRow(q, name).Scan(&queue[0], &queue[1]); err != nil {
+		return queue, main, err
+	}
+	err = s.db.QueryRow(q, name).Scan(&main[0], &main[1])
+	return queue, main, err
+}

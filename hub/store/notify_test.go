@@ -53,3 +53,22 @@ func TestEventCommitsNotifyAfterCommit(t *testing.T) {
 		}
 	})
 }
+
+// TestQueuePoolSkipsFlushWait checks that only the dispatcher's pool asks
+// for commits that do not wait for the WAL flush: the API's writes (the
+// events themselves) keep the server's setting. (The test cluster turns
+// synchronous_commit off server-wide, so where the value came from is
+// what tells the two apart.)
+func TestQueuePoolSkipsFlushWait(t *testing.T) {
+	st := storetest.Open(t, store.Postgres)
+	queue, main, err := store.QueueSetting(st, "synchronous_commit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if queue != [2]string{"off", "client"} {
+		t.Errorf("dispatcher pool: synchronous_commit %v, want off set by the client", queue)
+	}
+	if main[1] == "client" {
+		t.Errorf("main pool: synchronous_commit %v was set by the client; the API's commits must stay durable", main)
+	}
+}
