@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -160,7 +161,11 @@ type Dispatcher struct {
 	sending map[string]chan struct{} // per endpoint: a slot per attempt being sent
 	paused  map[string]int           // endpoints with a 410 not yet recorded, and how many
 	quick   map[string]bool          // endpoints whose last attempt succeeded quickly; see readAhead
-	soonest time.Time                // earliest retry this process scheduled
+	// queued says the queue may hold deliveries this process could claim:
+	// set by Notify, by a fan-out that left deliveries unleased and by a
+	// claim that stopped at a cap; cleared when the claim loop takes it.
+	queued  atomic.Bool
+	soonest time.Time // earliest retry this process scheduled
 }
 
 // New builds a dispatcher on a store.
@@ -188,11 +193,28 @@ func (d *Dispatcher) Owner() string { return d.o.Owner }
 // (an endpoint enabled, a delivery retried); it never blocks, and calls
 // made while the dispatcher is busy fold into one.
 func (d *Dispatcher) Notify() {
+	d.notifyEvents()
+	d.queued.Store(true)
+	d.kick()
+}
+
+// notifyEvents wakes the fan-out loop only: events were committed, and
+// the deliveries made of them are leased as they are written or flagged
+// for the claim loop then (see fanOut).
+func (d *Dispatcher) notifyEvents() {
 	select {
 	case d.wake <- struct{}{}:
 	default:
 	}
-	d.kick()
+}
+
+// due is the store's wake-up call (SubscribeDue) for this process's writes.
+func (d *Dispatcher) due(what store.Due) {
+	if what == store.DueEvents {
+		d.notifyEvents()
+		return
+	}
+	d.Notify()
 }
 
 // kick wakes the claim loop only: slots were freed or deliveries made.
@@ -232,19 +254,30 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		<-writerDone
 		return err
 	}
+	unsubscribe := d.st.SubscribeDue(d.due)
+	defer unsubscribe()
 	if d.o.ListenURL != "" {
 		go d.listen(ctx)
 	}
 	d.log.Info("dispatcher started", "max_in_flight", d.o.MaxInFlight, "per_endpoint", d.o.PerEndpoint)
 	fanDone := make(chan struct{})
 	go d.fanLoop(ctx, fanDone)
+	// The claim loop wakes whenever slots free up, but claims only when
+	// the queue may hold deliveries for it (see queued), or when its timer
+	// (a retry this process scheduled, or the tick) says so: an idle claim
+	// is a transaction, and it was once tried after every single attempt.
+	claimNow := true
 	for ctx.Err() == nil {
-		d.claim(ctx)
+		if d.queued.Swap(false) || claimNow {
+			d.claim(ctx)
+		}
+		claimNow = false
 		timer := time.NewTimer(d.nextWait())
 		select {
 		case <-ctx.Done():
 		case <-d.ready:
 		case <-timer.C:
+			claimNow = true
 		}
 		timer.Stop()
 	}
@@ -255,140 +288,6 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	<-writerDone
 	d.log.Info("dispatcher stopped")
 	return nil
-}
-
-// fanLoop fans out events whenever Notify (a commit, the LISTEN
-// notification or the tick) says there may be some.
-func (d *Dispatcher) fanLoop(ctx context.Context, done chan<- struct{}) {
-	defer close(done)
-	for ctx.Err() == nil {
-		d.fanOut(ctx)
-		select {
-		case <-ctx.Done():
-		case <-d.wake:
-		}
-	}
-}
-
-// nextWait is how long the loop may sleep: until the earliest retry this
-// process scheduled, at most one tick (the poll that finds work of other
-// processes and retries scheduled elsewhere).
-func (d *Dispatcher) nextWait() time.Duration {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	wait := d.o.Tick
-	if !d.soonest.IsZero() {
-		if until := d.soonest.Sub(d.o.Now()); until < wait {
-			wait = max(until, time.Millisecond)
-		}
-		if wait <= time.Millisecond {
-			d.soonest = time.Time{}
-		}
-	}
-	return wait
-}
-
-// fanOut turns undispatched events into deliveries until none are left,
-// leasing the new ones it has free slots for and sending them at once.
-func (d *Dispatcher) fanOut(ctx context.Context) {
-	for ctx.Err() == nil {
-		var reserved []string
-		claimed := time.Now()
-		res, err := d.st.FanOutAndClaim(ctx, store.FanOutRequest{Limit: d.o.BatchSize, At: d.o.Now(), Owner: d.o.Owner, Lease: d.o.Lease,
-			Take: func(ep string) bool {
-				if d.reserve(ep) {
-					reserved = append(reserved, ep)
-					return true
-				}
-				return false
-			}})
-		if err != nil {
-			for _, ep := range reserved {
-				d.release(ep)
-			}
-			if ctx.Err() == nil {
-				d.log.Error("fan out events", "err", err)
-			}
-			return
-		}
-		for _, ep := range res.Refused {
-			d.release(ep)
-		}
-		for _, t := range res.Tasks {
-			d.running.Add(1)
-			go d.process(t, claimed)
-		}
-		if res.Deliveries > 0 {
-			d.metrics.fannedOut.Add(float64(res.Deliveries))
-			if res.Deliveries > len(res.Tasks) {
-				d.kick() // some wait in the queue for the claim loop
-			}
-		}
-		if res.Events < d.o.BatchSize {
-			return
-		}
-	}
-}
-
-// claim fills the free slots with due deliveries. Each claimed delivery is
-// sent on its own goroutine and recorded on its own, so a slow endpoint
-// never holds up the others claimed with it.
-func (d *Dispatcher) claim(ctx context.Context) {
-	for ctx.Err() == nil {
-		free, busy := d.capacity()
-		if free == 0 {
-			return
-		}
-		var reserved []string
-		now, claimed := d.o.Now(), time.Now()
-		tasks, err := d.st.ClaimDeliveries(ctx, store.ClaimRequest{
-			Owner: d.o.Owner, Now: now, Lease: d.o.Lease, Limit: min(free, d.o.BatchSize), Exclude: busy,
-			PerEndpoint: d.maxAhead(),
-			Take: func(ep string) bool {
-				if d.reserve(ep) {
-					reserved = append(reserved, ep)
-					return true
-				}
-				return false
-			},
-		})
-		if err != nil {
-			for _, ep := range reserved {
-				d.release(ep)
-			}
-			if ctx.Err() == nil {
-				d.log.Error("claim deliveries", "err", err)
-			}
-			return
-		}
-		d.releaseUnclaimed(reserved, tasks)
-		for _, t := range tasks {
-			d.running.Add(1)
-			go d.process(t, claimed)
-		}
-		if len(tasks) == 0 {
-			return
-		}
-	}
-}
-
-// releaseUnclaimed frees the slots reserved for deliveries the claim chose
-// but could not lease (another dispatcher took them meanwhile).
-func (d *Dispatcher) releaseUnclaimed(reserved []string, tasks []store.Task) {
-	if len(reserved) == len(tasks) {
-		return
-	}
-	got := map[string]int{}
-	for _, t := range tasks {
-		got[t.Delivery.EndpointID]++
-	}
-	for _, ep := range reserved {
-		if got[ep] > 0 {
-			got[ep]--
-			continue
-		}
-		d.release(ep)
-	}
 }
 
 // retryAt notes a retry this process scheduled, so the loop wakes for it.

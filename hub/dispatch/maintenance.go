@@ -96,8 +96,12 @@ func (d *Dispatcher) listen(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-l.Notify:
-			d.Notify()
+		case n := <-l.Notify:
+			// This store's own NOTIFYs already woke us through
+			// SubscribeDue; a nil one follows a reconnect.
+			if n == nil || n.Extra != d.st.NotifyToken() {
+				d.Notify()
+			}
 		case <-time.After(90 * time.Second):
 			go func() { _ = l.Ping() }()
 		}

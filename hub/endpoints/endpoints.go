@@ -32,11 +32,12 @@ type Store interface {
 }
 
 // Dispatcher sends validation challenges and test events within the
-// request, and is woken when deliveries are queued (*dispatch.Dispatcher).
+// request (*dispatch.Dispatcher). It needs no wake-up call from here: the
+// store wakes it after every commit that queues deliveries
+// (store.SubscribeDue).
 type Dispatcher interface {
 	Validate(ctx context.Context, w hub.Webhook) (hub.Webhook, error)
 	SendTest(ctx context.Context, w hub.Webhook, eventType string) (hub.Delivery, error)
-	Notify()
 }
 
 // SecretOverlap is how long the previous secret keeps signing after a
@@ -263,7 +264,6 @@ func (m *Manager) Enable(ctx context.Context, cur hub.Webhook) (hub.Webhook, err
 	if w, err = m.validate(ctx, w); err != nil {
 		return hub.Webhook{}, err
 	}
-	m.notify()
 	return w, nil
 }
 
@@ -361,7 +361,6 @@ func (m *Manager) Retry(ctx context.Context, accountID, id string) (hub.Delivery
 	if d, err = m.Store.RetryDelivery(ctx, accountID, id); err != nil {
 		return hub.Delivery{}, err
 	}
-	m.notify()
 	return d, nil
 }
 
@@ -372,12 +371,6 @@ func RequireActive(w hub.Webhook) error {
 		return hub.Errorf(hub.EConflict, "the endpoint is %s; enable or validate it first", strings.ReplaceAll(string(w.Status), "_", " "))
 	}
 	return nil
-}
-
-func (m *Manager) notify() {
-	if m.Dispatcher != nil {
-		m.Dispatcher.Notify()
-	}
 }
 
 // The real store implements Store.

@@ -197,6 +197,5 @@ func (s *Server) replayDeliveries(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.notifyEvents()
 	return sendJSON(c, fiber.StatusAccepted, replayResponse{Count: n})
 }

@@ -132,7 +132,6 @@ func (s *Server) FlushUsage(ctx context.Context) { s.usage.flush(ctx) }
 
 func (s *Server) routes() {
 	s.app.Use(s.edge)
-	s.app.Use(s.wakeDispatcher)
 	for _, r := range s.routeTable() {
 		s.app.Add(r.Method, r.Path, s.chain(r)...)
 	}

@@ -29,39 +29,11 @@ type WebhookStore interface {
 
 // Dispatcher is what the API needs from the webhook dispatcher
 // (*dispatch.Dispatcher): sending validation challenges and test events
-// within a request, and a wake-up call after events are committed.
+// within a request. Waking it after writes is the store's part
+// (store.SubscribeDue), so every writer is covered, the API or not.
 type Dispatcher interface {
 	Validate(ctx context.Context, w hub.Webhook) (hub.Webhook, error)
 	SendTest(ctx context.Context, w hub.Webhook, eventType string) (hub.Delivery, error)
-	Notify()
-}
-
-// notifyEvents wakes the dispatcher after a transaction that wrote events
-// has committed, so deliveries start at once instead of at the next poll.
-// Handlers call it after the store call returned nil; it never blocks.
-func (s *Server) notifyEvents() {
-	if s.dispatcher != nil {
-		s.dispatcher.Notify()
-	}
-}
-
-// wakeDispatcher wakes the dispatcher after every successful write request.
-// Writes commit their events inside the store call, so by the time the
-// handler returns they are visible; waking here covers every handler that
-// writes events (jobs, candidates, actions, and whatever comes next)
-// without each having to remember, and costs one non-blocking channel send.
-// On PostgreSQL the store also wakes every process's dispatcher by NOTIFY
-// after the commit (store.EventsChannel), so this matters most on
-// SQLite.
-func (s *Server) wakeDispatcher(c *fiber.Ctx) error {
-	err := c.Next()
-	switch c.Method() {
-	case fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete:
-		if err == nil && c.Response().StatusCode() < 400 {
-			s.notifyEvents()
-		}
-	}
-	return err
 }
 
 // webhookRoutes lists this file's routes; see routeTable.

@@ -202,7 +202,7 @@ func (s *Store) RetryDelivery(ctx context.Context, accountID, id string) (hub.De
 		}
 		return hub.Delivery{}, hub.Errorf(hub.EConflict, "the delivery is being sent right now; try again when this attempt is recorded")
 	}
-	s.deliveriesDue()
+	s.deliveriesDue(DueDeliveries)
 	return s.GetDelivery(ctx, accountID, id)
 }
 
@@ -231,7 +231,7 @@ func (s *Store) ReplayDeliveries(ctx context.Context, accountID, endpointID stri
 		return 0, fmt.Errorf("replay deliveries: %w", err)
 	}
 	if n > 0 {
-		s.deliveriesDue()
+		s.deliveriesDue(DueDeliveries)
 	}
 	return int(n), nil
 }

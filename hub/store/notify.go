@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,9 +12,11 @@ import (
 )
 
 // EventsChannel is the PostgreSQL channel every dispatcher LISTENs on. The
-// store sends one NOTIFY on it after each commit that made deliveries due
-// (events written, a retry, a replay, an endpoint changed), so a change
+// store sends a NOTIFY on it after commits that made deliveries due
+// (events written, a retry, a replay, an endpoint enabled), so a change
 // made by any hub process, API-only ones included, wakes every dispatcher.
+// The payload is the sending store's NotifyToken: a dispatcher ignores its
+// own store's notifications, since SubscribeDue already woke it.
 const EventsChannel = "visage_events"
 
 // notifyStatement sends the wake-up in one round trip, in a transaction of
@@ -23,7 +27,16 @@ const EventsChannel = "visage_events"
 // queued behind each other one flush at a time, and the API's event rate
 // fell to a few hundred per second under dispatch load. A lost wake-up
 // (a crash between the two commits) costs at most one dispatcher tick.
-const notifyStatement = `BEGIN; SET LOCAL synchronous_commit = off; NOTIFY ` + EventsChannel + `; COMMIT`
+func notifyStatement(token string) string {
+	return `BEGIN; SET LOCAL synchronous_commit = off; NOTIFY ` + EventsChannel + `, '` + token + `'; COMMIT`
+}
+
+// notifyGap is the least time between two NOTIFYs of one store. Every
+// NOTIFY wakes every listening session and its dispatcher, so one per
+// commit at 1,000 commits/s was a good share of a 2-core machine; a
+// couple of milliseconds' delay for the other processes' dispatchers is
+// worth that (this process's own is woken at once, see SubscribeDue).
+const notifyGap = 2 * time.Millisecond
 
 // notifier coalesces wake-ups: any number of signals while a NOTIFY is on
 // its way become one more NOTIFY, so a process sends at most one at a time
@@ -31,17 +44,18 @@ const notifyStatement = `BEGIN; SET LOCAL synchronous_commit = off; NOTIFY ` + E
 // signal either finds the slot empty (and fills it: a NOTIFY will be sent
 // after it) or full (a NOTIFY not yet started will be sent after it).
 type notifier struct {
-	db   *sqlx.DB
-	kick chan struct{}
-	stop chan struct{}
-	done chan struct{}
-	sent atomic.Int64
-	fail atomic.Int64
-	once sync.Once
+	db    *sqlx.DB
+	token string
+	kick  chan struct{}
+	stop  chan struct{}
+	done  chan struct{}
+	sent  atomic.Int64
+	fail  atomic.Int64
+	once  sync.Once
 }
 
-func newNotifier(db *sqlx.DB) *notifier {
-	n := &notifier{db: db, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+func newNotifier(db *sqlx.DB, token string) *notifier {
+	n := &notifier{db: db, token: token, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go n.run()
 	return n
 }
@@ -56,21 +70,30 @@ func (n *notifier) signal() {
 
 func (n *notifier) run() {
 	defer close(n.done)
+	stmt := notifyStatement(n.token)
+	gap := time.NewTimer(0)
+	defer gap.Stop()
 	for {
 		select {
 		case <-n.stop:
 			return
 		case <-n.kick:
 		}
+		select { // rate limit: see notifyGap
+		case <-n.stop:
+			return
+		case <-gap.C:
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		// A failure is counted, not retried: the dispatchers' tick finds
 		// the work anyway, and the next commit signals again.
-		if _, err := n.db.ExecContext(ctx, notifyStatement); err != nil {
+		if _, err := n.db.ExecContext(ctx, stmt); err != nil {
 			n.fail.Add(1)
 		} else {
 			n.sent.Add(1)
 		}
 		cancel()
+		gap.Reset(notifyGap)
 	}
 }
 
@@ -91,29 +114,73 @@ func (s *Store) NotifyStats() (sent, failed int64) {
 	return s.wake.sent.Load(), s.wake.fail.Load()
 }
 
-// deliveriesDue wakes every process's dispatcher after a commit that made
-// deliveries due. On SQLite it does nothing: the only dispatcher shares the
-// process and is woken by the API directly.
-func (s *Store) deliveriesDue() {
+// Due says what a commit made ready for the dispatchers.
+type Due int
+
+// What a commit can make ready.
+const (
+	DueEvents     Due = iota // new events to fan out
+	DueDeliveries            // deliveries to claim: a retry, a replay, an endpoint enabled
+)
+
+// deliveriesDue wakes the dispatchers after a commit that made work for
+// them: this process's at once (SubscribeDue), the others' by NOTIFY on
+// PostgreSQL.
+func (s *Store) deliveriesDue(what Due) {
+	s.subMu.Lock()
+	for _, fn := range s.subs {
+		fn(what)
+	}
+	s.subMu.Unlock()
 	if s.wake != nil {
 		s.wake.signal()
 	}
+}
+
+// SubscribeDue calls fn after every commit of this store that made
+// deliveries due (events written, a retry, a replay, an endpoint enabled),
+// so the dispatcher sharing the process starts at once, whichever part of
+// the hub wrote. fn must not block. The returned function unsubscribes.
+func (s *Store) SubscribeDue(fn func(Due)) (cancel func()) {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	if s.subs == nil {
+		s.subs = map[int]func(Due){}
+	}
+	s.nextSub++
+	id := s.nextSub
+	s.subs[id] = fn
+	return func() {
+		s.subMu.Lock()
+		delete(s.subs, id)
+		s.subMu.Unlock()
+	}
+}
+
+// NotifyToken is the payload of this store's NOTIFYs (empty on SQLite).
+func (s *Store) NotifyToken() string {
+	if s.wake == nil {
+		return ""
+	}
+	return s.wake.token
+}
+
+// newToken names a store in its NOTIFY payloads.
+func newToken() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read does not fail on Linux
+	return hex.EncodeToString(b)
 }
 
 // markEvents records that tx wrote outbox events, so inTx wakes the
 // dispatchers once it has committed.
 func (s *Store) markEvents(tx *sqlx.Tx) {
-	if s.wake != nil {
-		s.eventTxs.Store(tx, struct{}{})
-	}
+	s.eventTxs.Store(tx, struct{}{})
 }
 
 // settleTx forgets tx and, when it committed events, wakes the dispatchers.
 func (s *Store) settleTx(tx *sqlx.Tx, committed bool) {
-	if s.wake == nil {
-		return
-	}
 	if _, wrote := s.eventTxs.LoadAndDelete(tx); wrote && committed {
-		s.wake.signal()
+		s.deliveriesDue(DueEvents)
 	}
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func TestEventCommitsNotifyAfterCommit(t *testing.T) {
 		}
 		select {
 		case n := <-l.Notify:
-			if n == nil || n.Channel != store.EventsChannel {
+			if n == nil || n.Channel != store.EventsChannel || n.Extra != st.NotifyToken() {
 				t.Fatalf("notification %+v", n)
 			}
 		case <-time.After(10 * time.Second):
@@ -50,6 +51,45 @@ func TestEventCommitsNotifyAfterCommit(t *testing.T) {
 		}
 		if n := store.MarkedEventTxs(st); n != 0 {
 			t.Fatalf("%d transactions still marked after commit", n)
+		}
+	})
+}
+
+// TestSubscribeDue checks the wake-up of the dispatcher sharing the
+// process: called once the commit that wrote events is done (before the
+// write returns), not for a write without events, and never after
+// unsubscribing.
+func TestSubscribeDue(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		acct, err := st.CreateAccount(ctx, "Acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var calls atomic.Int32
+		cancel := st.SubscribeDue(func(what store.Due) {
+			if what == store.DueEvents {
+				calls.Add(1)
+			}
+		})
+		if _, err := st.CreateAccount(ctx, "No events"); err != nil {
+			t.Fatal(err)
+		}
+		if n := calls.Load(); n != 0 {
+			t.Fatalf("a write without events woke the dispatcher %d times", n)
+		}
+		if _, err := st.CreateJob(ctx, acct.ID, hub.Job{Title: "Data Engineer"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := calls.Load(); n != 1 {
+			t.Fatalf("after a commit with events: %d wake-ups, want 1", n)
+		}
+		cancel()
+		if _, err := st.CreateJob(ctx, acct.ID, hub.Job{Title: "Designer"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := calls.Load(); n != 1 {
+			t.Fatalf("woken %d times after unsubscribing", n-1)
 		}
 	})
 }

@@ -51,9 +51,13 @@ type Store struct {
 	decor   decorator  // completes candidate payloads in events; see decorate.go
 	cache   *authCache // nil unless EnableAuthCache was called
 	// wake sends the dispatchers' NOTIFY after commits on PostgreSQL (nil
-	// on SQLite); eventTxs marks the open transactions that wrote events.
+	// on SQLite); eventTxs marks the open transactions that wrote events;
+	// subs are this process's dispatchers, woken directly.
 	wake     *notifier
 	eventTxs sync.Map
+	subMu    sync.Mutex
+	subs     map[int]func(Due) // see SubscribeDue
+	nextSub  int
 }
 
 // Open connects to the database named by url: postgres:// or postgresql://
@@ -91,7 +95,7 @@ func Open(url string) (*Store, error) {
 		}
 		wake.SetMaxOpenConns(1)
 		wake.SetMaxIdleConns(1)
-		return &Store{db: db, queue: queue, wake: newNotifier(wake), dialect: Postgres}, nil
+		return &Store{db: db, queue: queue, wake: newNotifier(wake, newToken()), dialect: Postgres}, nil
 	}
 	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "sqlite:")
 	if path == "" {

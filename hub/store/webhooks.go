@@ -154,7 +154,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, accountID, id string, change 
 		return nil
 	})
 	if err == nil && out.Status == hub.WebhookActive {
-		s.deliveriesDue() // re-enabled: its waiting deliveries are claimable again
+		s.deliveriesDue(DueDeliveries) // re-enabled: its waiting deliveries are claimable again
 	}
 	return out, err
 }
@@ -171,7 +171,7 @@ func (s *Store) SetWebhookValidation(ctx context.Context, accountID, id, url str
 		return hub.Webhook{}, fmt.Errorf("record webhook validation: %w", err)
 	}
 	if status == hub.WebhookActive {
-		s.deliveriesDue()
+		s.deliveriesDue(DueDeliveries)
 	}
 	return s.GetWebhook(ctx, accountID, id)
 }
