@@ -64,8 +64,8 @@ func (s *Store) CreateCandidate(ctx context.Context, accountID string, c hub.Can
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO candidates (`+candidateColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), cols...)
+		_, err = s.execPrepared(ctx, tx, `INSERT INTO candidates (`+candidateColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cols...)
 		if err != nil {
 			return fmt.Errorf("insert candidate: %w", err)
 		}

@@ -33,8 +33,8 @@ func (s *Store) insertEvents(ctx context.Context, tx *sqlx.Tx, events ...hub.Eve
 		if ev.JobID != "" {
 			job = &ev.JobID
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO events (id, account_id, type, resource_id, job_id, data, previous_status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		_, err := s.execPrepared(ctx, tx, `INSERT INTO events (id, account_id, type, resource_id, job_id, data, previous_status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			ev.ID, ev.AccountID, ev.Type, ev.ResourceID, job, string(ev.Data), ev.PreviousStatus, ev.Timestamp)
 		if err != nil {
 			return fmt.Errorf("insert event %s: %w", ev.Type, err)

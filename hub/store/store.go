@@ -206,6 +206,18 @@ func (s *Store) prepared(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// execPrepared runs a hot write of fixed text inside tx through a
+// statement prepared once per connection, so the database parses and
+// plans it once instead of on every request (on PostgreSQL that was a
+// fifth of the work of adding a candidate with its event).
+func (s *Store) execPrepared(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (sql.Result, error) {
+	st, err := s.prepared(query)
+	if err != nil {
+		return nil, err
+	}
+	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+}
+
 // inTx runs fn in a transaction and commits it when fn returns nil; a
 // transaction that wrote events wakes the dispatchers once committed.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
