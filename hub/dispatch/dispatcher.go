@@ -51,7 +51,7 @@ type Options struct {
 	// attempts recorded per transaction [100].
 	BatchSize int
 	// MaxInFlight is the most deliveries claimed and not yet recorded at
-	// once, being sent or waiting for their endpoint's turn [1024].
+	// once, being sent or waiting for their endpoint's turn [2048].
 	MaxInFlight int
 	// PerEndpoint is the most attempts running at once to one endpoint, so
 	// a slow endpoint can take only a few workers, yet a healthy one with a
@@ -100,7 +100,7 @@ func (o Options) withDefaults() Options {
 		o.BatchSize = 100
 	}
 	if o.MaxInFlight <= 0 {
-		o.MaxInFlight = 1024
+		o.MaxInFlight = 2048
 	}
 	if o.PerEndpoint <= 0 {
 		o.PerEndpoint = 16

@@ -47,9 +47,13 @@ func (d *Dispatcher) reserve(ep string) bool {
 // full load, a quarter of the database's work per delivery). Any other
 // endpoint (new, failing, slow or hanging) gets two rounds, so what it
 // holds of MaxInFlight stays small and cannot crowd out healthy ones.
+// The extra rounds are only handed out while less than half of
+// MaxInFlight is taken: a quick endpoint that starts hanging keeps what
+// it was given until its attempts time out (and it stops being quick),
+// and this bounds what such endpoints can hold together.
 // Called with d.mu held.
 func (d *Dispatcher) readAhead(ep string) int {
-	if d.quick[ep] {
+	if d.quick[ep] && d.inUse < d.o.MaxInFlight/2 {
 		return d.maxAhead()
 	}
 	return 2 * d.o.PerEndpoint
