@@ -388,13 +388,10 @@ func (s *Store) dueQuery(r ClaimRequest, now hub.Time) (string, []any) {
 			WHERE d.endpoint_id = w.id AND d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?
 			AND (d.lease_until IS NULL OR d.lease_until < ?) ORDER BY d.next_attempt_at LIMIT ?) c
 			WHERE w.status = 'active'`
-		args = append(args, r.PerEndpoint)
-		if len(r.Exclude) > 0 {
-			due += ` AND w.id NOT IN (` + placeholders(len(r.Exclude)) + `)`
-			for _, id := range r.Exclude {
-				args = append(args, id)
-			}
-		}
+		// The excluded endpoints go in as one array, so the statement's
+		// text (and plan) is the same however many there are.
+		args = append(args, r.PerEndpoint, pq.StringArray(append([]string{}, r.Exclude...)))
+		due += ` AND w.id <> ALL(?)`
 		return due + ` ORDER BY c.next_attempt_at LIMIT ?`, append(args, r.Limit*4)
 	}
 	due := `SELECT id, endpoint_id FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ?

@@ -46,10 +46,12 @@ type Store struct {
 	// load hold every connection of db for their durable commits.
 	queue   *sqlx.DB
 	dialect Dialect
-	queries sync.Map   // query text → rebound text
-	stmts   sync.Map   // query text → *sql.Stmt, for the hot paths
-	decor   decorator  // completes candidate payloads in events; see decorate.go
-	cache   *authCache // nil unless EnableAuthCache was called
+	queries sync.Map // query text → rebound text
+	stmts   sync.Map // query text → *sql.Stmt, for the hot paths
+	// preparing marks the statements execPrepared is preparing beside.
+	preparing sync.Map
+	decor     decorator  // completes candidate payloads in events; see decorate.go
+	cache     *authCache // nil unless EnableAuthCache was called
 	// wake sends the dispatchers' NOTIFY after commits on PostgreSQL (nil
 	// on SQLite); eventTxs marks the open transactions that wrote events;
 	// subs are this process's dispatchers, woken directly.
@@ -209,13 +211,24 @@ func (s *Store) prepared(query string) (*sql.Stmt, error) {
 // execPrepared runs a hot write of fixed text inside tx through a
 // statement prepared once per connection, so the database parses and
 // plans it once instead of on every request (on PostgreSQL that was a
-// fifth of the work of adding a candidate with its event).
+// fifth of the work of adding a candidate with its event). Until the
+// statement is prepared it runs unprepared: preparing needs a connection
+// of the pool, and asking for one while tx holds another can wait forever
+// once every connection is held by a transaction doing the same (or, on
+// SQLite, waiting for tx's write lock). So preparing happens beside, on a
+// connection nobody holds.
 func (s *Store) execPrepared(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (sql.Result, error) {
-	st, err := s.prepared(query)
-	if err != nil {
-		return nil, err
+	if v, ok := s.stmts.Load(query); ok {
+		return tx.StmtContext(ctx, v.(*sql.Stmt)).ExecContext(ctx, args...)
 	}
-	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	if _, busy := s.preparing.LoadOrStore(query, true); !busy {
+		go func() {
+			if _, err := s.prepared(query); err != nil {
+				s.preparing.Delete(query) // try again on a later call
+			}
+		}()
+	}
+	return tx.ExecContext(ctx, s.q(query), args...)
 }
 
 // inTx runs fn in a transaction and commits it when fn returns nil; a
