@@ -174,7 +174,7 @@ func New(st *store.Store, o Options) *Dispatcher {
 	return &Dispatcher{
 		st: st, o: o, log: o.Logger.With("component", "dispatcher", "owner", o.Owner),
 		sender:  &Sender{Client: o.Client, Timeout: o.AttemptTimeout},
-		metrics: newMetrics(o.Registerer),
+		metrics: newMetrics(o.Registerer, st),
 		wake:    make(chan struct{}, 1),
 		ready:   make(chan struct{}, 1),
 		results: make(chan store.AttemptRecord, 4*o.MaxInFlight),

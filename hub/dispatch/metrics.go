@@ -1,6 +1,10 @@
 package dispatch
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/visage-jobs/visage-hub/hub/store"
+)
 
 // metrics are what an operator watches: outcomes, latency, the backlog and
 // how old its oldest delivery is, and endpoints switched off.
@@ -14,7 +18,10 @@ type metrics struct {
 	disabledGauge prometheus.Gauge
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+// newMetrics registers the dispatcher's metrics, and, read from st, the
+// wake-ups its process sent other processes' dispatchers: a failing NOTIFY
+// shows only as deliveries waiting for the next tick.
+func newMetrics(reg prometheus.Registerer, st *store.Store) *metrics {
 	m := &metrics{
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "visage_webhook_attempts_total",
@@ -42,5 +49,17 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 	}
 	reg.MustRegister(m.deliveries, m.latency, m.fannedOut, m.depth, m.oldest, m.disabled, m.disabledGauge)
+	if st != nil {
+		reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "visage_webhook_wakeups_sent_total",
+				Help: "NOTIFYs this process sent after its commits to wake the dispatchers of other processes (PostgreSQL).",
+			}, func() float64 { sent, _ := st.NotifyStats(); return float64(sent) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "visage_webhook_wakeups_failed_total",
+				Help: "NOTIFYs that failed; the other processes' dispatchers then find the work at their next tick.",
+			}, func() float64 { _, failed := st.NotifyStats(); return float64(failed) }),
+		)
+	}
 	return m
 }

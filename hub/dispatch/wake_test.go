@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/visage-jobs/visage-hub/hub"
 	"github.com/visage-jobs/visage-hub/hub/dispatch"
 	"github.com/visage-jobs/visage-hub/hub/store"
@@ -53,6 +55,13 @@ func TestCommitInAnotherProcessWakesDispatcher(t *testing.T) {
 	if sent, failed := api.NotifyStats(); sent < 2 || failed != 0 {
 		t.Fatalf("the API store sent %d wake-ups (%d failed), want at least 2", sent, failed)
 	}
+
+	// The API process's dispatcher (built for validations and test sends
+	// even when it does not run) reports the same counts as metrics.
+	reg := prometheus.NewRegistry()
+	dispatch.New(api, dispatch.Options{Policy: loopback(t), Registerer: reg})
+	sent, _ := api.NotifyStats()
+	waitMetric(t, reg, "visage_webhook_wakeups_sent_total", float64(sent))
 }
 
 // waitListening returns once a session of the database LISTENs for events,
