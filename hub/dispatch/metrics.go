@@ -53,7 +53,7 @@ func newMetrics(reg prometheus.Registerer, st *store.Store) *metrics {
 		reg.MustRegister(
 			prometheus.NewCounterFunc(prometheus.CounterOpts{
 				Name: "visage_webhook_wakeups_sent_total",
-				Help: "NOTIFYs this process sent after its commits to wake the dispatchers of other processes (PostgreSQL).",
+				Help: "NOTIFYs this process sent after its commits to wake the dispatchers of other processes (PostgreSQL, when no dispatcher runs in this process).",
 			}, func() float64 { sent, _ := st.NotifyStats(); return float64(sent) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{
 				Name: "visage_webhook_wakeups_failed_total",

@@ -42,3 +42,12 @@ func QueueSetting(s *Store, name string) (queue, main [2]string, err error) {
 	err = s.db.QueryRow(q, name).Scan(&main[0], &main[1])
 	return queue, main, err
 }
+
+// WakeSignals counts the commits that asked the store to NOTIFY other
+// processes (0 on SQLite).
+func WakeSignals(s *Store) int64 {
+	if s.wake == nil {
+		return 0
+	}
+	return s.wake.signals.Load()
+}

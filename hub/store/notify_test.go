@@ -58,7 +58,8 @@ func TestEventCommitsNotifyAfterCommit(t *testing.T) {
 // TestSubscribeDue checks the wake-up of the dispatcher sharing the
 // process: called once the commit that wrote events is done (before the
 // write returns), not for a write without events, and never after
-// unsubscribing.
+// unsubscribing; and that a store whose process has a dispatcher sends no
+// NOTIFY, while one without sends one.
 func TestSubscribeDue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
@@ -84,12 +85,20 @@ func TestSubscribeDue(t *testing.T) {
 		if n := calls.Load(); n != 1 {
 			t.Fatalf("after a commit with events: %d wake-ups, want 1", n)
 		}
+		if n := store.WakeSignals(st); n != 0 {
+			t.Fatalf("%d NOTIFYs asked for although this process's dispatcher was woken directly", n)
+		}
 		cancel()
 		if _, err := st.CreateJob(ctx, acct.ID, hub.Job{Title: "Designer"}); err != nil {
 			t.Fatal(err)
 		}
 		if n := calls.Load(); n != 1 {
 			t.Fatalf("woken %d times after unsubscribing", n-1)
+		}
+		if st.Dialect() == store.Postgres {
+			if n := store.WakeSignals(st); n != 1 {
+				t.Fatalf("with no dispatcher in the process: %d NOTIFYs asked for, want 1", n)
+			}
 		}
 	})
 }
