@@ -106,7 +106,7 @@ func (d *Dispatcher) runReplay(ctx context.Context, job hub.Replay) (bool, error
 		l := d.replayLease()
 		n, done, err := d.st.ReplayChunk(ctx, job.ID, l, replayChunk)
 		if errors.Is(err, store.ErrReplayLost) {
-			log.Warn("a replay job's lease was lost; another runner continues it", "count", total)
+			log.Warn("a replay job is no longer this runner's (another took it over, or its endpoint was deleted)", "count", total)
 			return false, nil
 		}
 		if err != nil {

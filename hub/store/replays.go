@@ -217,7 +217,8 @@ func (s *Store) ReplayChunk(ctx context.Context, id string, l ReplayLease, size 
 // ReleaseReplay gives up l.Owner's lease on a running job so the next
 // runner takes it at once. With a failure (a chunk that could not be
 // written) the error is kept and the take counts towards MaxReplayTries;
-// without one (the process is shutting down) the take is not counted.
+// without one (the process is shutting down) the take is not counted
+// (unless a chunk went through since it, which already reset the count).
 func (s *Store) ReleaseReplay(ctx context.Context, id string, l ReplayLease, failure error) error {
 	var lastErr *string
 	undo := 1
@@ -226,7 +227,8 @@ func (s *Store) ReleaseReplay(ctx context.Context, id string, l ReplayLease, fai
 		lastErr, undo = &msg, 0
 	}
 	_, err := s.db.ExecContext(ctx, s.q(`UPDATE replay_jobs SET lease_owner = NULL, lease_until = NULL,
-		last_error = COALESCE(?, last_error), tries = tries - ? WHERE id = ? AND lease_owner = ? AND status = 'running'`),
+		last_error = COALESCE(?, last_error), tries = CASE WHEN tries > 0 THEN tries - ? ELSE 0 END
+		WHERE id = ? AND lease_owner = ? AND status = 'running'`),
 		lastErr, undo, id, l.Owner)
 	if err != nil {
 		return fmt.Errorf("release replay: %w", err)
