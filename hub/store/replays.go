@@ -85,6 +85,17 @@ const MaxReplayTries = 5
 // marked failed instead.
 func (s *Store) ClaimReplay(ctx context.Context, l ReplayLease) (r hub.Replay, ok bool, err error) {
 	now := hub.TimeOf(l.Now)
+	// Every dispatcher asks on every tick, and there is rarely a job: a
+	// plain read first keeps that from being a write transaction (on
+	// SQLite, one that takes the database's single write lock).
+	var waiting []string
+	if err := s.db.SelectContext(ctx, &waiting, s.q(`SELECT id FROM replay_jobs WHERE status = 'running'
+		AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`), now); err != nil {
+		return hub.Replay{}, false, fmt.Errorf("claim replay: %w", err)
+	}
+	if len(waiting) == 0 {
+		return hub.Replay{}, false, nil
+	}
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for {
 			var cand struct {

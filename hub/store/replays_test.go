@@ -369,3 +369,42 @@ func TestReplayBelongsToItsAccountAndEndpoint(t *testing.T) {
 		}
 	})
 }
+
+// TestReplayIsTakenByOneRunnerAtATime: runners claiming at once (several
+// processes' ticks) get the job once between them.
+func TestReplayIsTakenByOneRunnerAtATime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newReplayFixture(t, st)
+		job := f.job(hub.DeliveryFailed)
+		now := time.Now()
+		const runners = 6
+		got := make(chan string, runners)
+		errs := make(chan error, runners)
+		for i := 0; i < runners; i++ {
+			go func(i int) {
+				r, ok, err := st.ClaimReplay(context.Background(), store.ReplayLease{Owner: "runner-" + string(rune('a'+i)), Now: now, Lease: time.Minute})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if ok {
+					got <- r.ID
+				}
+				errs <- nil
+			}(i)
+		}
+		for i := 0; i < runners; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		close(got)
+		var taken []string
+		for id := range got {
+			taken = append(taken, id)
+		}
+		if len(taken) != 1 || taken[0] != job.ID {
+			t.Fatalf("taken %v, want %s once", taken, job.ID)
+		}
+	})
+}
