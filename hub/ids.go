@@ -21,6 +21,7 @@ const (
 	PrefixHook     = "hook"
 	PrefixDelivery = "dlv"
 	PrefixAttempt  = "att"
+	PrefixReplay   = "rpl"
 )
 
 var (

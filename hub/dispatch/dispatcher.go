@@ -166,6 +166,8 @@ type Dispatcher struct {
 	// claim that stopped at a cap; cleared when the claim loop takes it.
 	queued  atomic.Bool
 	soonest time.Time // earliest retry this process scheduled
+
+	replays replayRunner // see replay.go
 }
 
 // New builds a dispatcher on a store.
@@ -210,6 +212,10 @@ func (d *Dispatcher) notifyEvents() {
 
 // due is the store's wake-up call (SubscribeDue) for this process's writes.
 func (d *Dispatcher) due(what store.Due) {
+	if what == store.DueReplays {
+		d.replays.wake()
+		return
+	}
 	if what == store.DueEvents {
 		d.notifyEvents()
 		return

@@ -12,8 +12,9 @@ import (
 )
 
 // startCron schedules the safety net: every Tick it wakes the loop (in
-// case a notification was missed), frees expired leases and refreshes the
-// queue metrics; on PruneSchedule it deletes deliveries past retention.
+// case a notification was missed), runs waiting replay jobs, frees expired
+// leases and refreshes the queue metrics; on PruneSchedule it deletes
+// deliveries past retention. It also starts the replay runner (replay.go).
 func (d *Dispatcher) startCron(ctx context.Context) (stop func(), err error) {
 	c := cron.New()
 	if _, err := c.AddFunc(fmt.Sprintf("@every %s", d.o.Tick), func() { d.tick(ctx) }); err != nil {
@@ -23,12 +24,14 @@ func (d *Dispatcher) startCron(ctx context.Context) (stop func(), err error) {
 		return nil, fmt.Errorf("delivery prune schedule %q: %w", d.o.PruneSchedule, err)
 	}
 	c.Start()
-	return func() { <-c.Stop().Done() }, nil
+	stopReplays := d.startReplays(ctx)
+	return func() { <-c.Stop().Done(); stopReplays() }, nil
 }
 
 // tick is the periodic safety net.
 func (d *Dispatcher) tick(ctx context.Context) {
 	d.Notify()
+	d.replays.wake()
 	if n, err := d.st.RecoverLeases(ctx, d.o.Now()); err != nil {
 		d.logErr(ctx, "recover leases", err)
 	} else if n > 0 {

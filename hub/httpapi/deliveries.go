@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/visage-jobs/visage-hub/hub"
-	"github.com/visage-jobs/visage-hub/hub/endpoints"
 	"github.com/visage-jobs/visage-hub/hub/store"
 )
 
@@ -30,8 +29,6 @@ func (s *Server) deliveryRoutes() []Route {
 			Summary: "Get a delivery with every attempt", handler: s.getDelivery},
 		{Method: "POST", Path: "/v1/deliveries/:id/retry", Access: Admins, Status: fiber.StatusAccepted, Tag: tag,
 			Summary: "Send a delivery again now", handler: s.retryDelivery},
-		{Method: "POST", Path: "/v1/webhooks/:id/replay", Access: Admins, JSON: true, Status: fiber.StatusAccepted, Tag: tag,
-			Summary: "Send again every failed (or succeeded) delivery of an endpoint in a time range", handler: s.replayDeliveries},
 	}
 }
 
@@ -136,66 +133,4 @@ func (s *Server) retryDelivery(c *fiber.Ctx) error {
 		return err
 	}
 	return sendJSON(c, fiber.StatusAccepted, d)
-}
-
-// replayResponse says how many deliveries were queued again.
-type replayResponse struct {
-	Count int `json:"count"`
-}
-
-func (s *Server) replayDeliveries(c *fiber.Ctx) error {
-	w, err := s.loadWebhook(c)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Since  *string `json:"since"`
-		Until  *string `json:"until"`
-		Status *string `json:"status"`
-	}
-	if err := decodeJSON(c, &in, false); err != nil {
-		return err
-	}
-	var errs []hub.FieldError
-	parse := func(name string, v *string, required bool) hub.Time {
-		if v == nil {
-			if required {
-				errs = append(errs, hub.FieldError{Field: name, Message: "is required"})
-			}
-			return hub.Time{}
-		}
-		t, err := time.Parse(time.RFC3339Nano, *v)
-		if err != nil {
-			errs = append(errs, hub.FieldError{Field: name, Message: "must be an RFC 3339 time such as 2026-01-31T09:00:00Z"})
-			return hub.Time{}
-		}
-		return hub.TimeOf(t)
-	}
-	since, until := parse("since", in.Since, true), parse("until", in.Until, false)
-	if until.IsZero() && in.Until == nil {
-		until = hub.TimeOf(time.Now().Add(time.Millisecond))
-	}
-	if !since.IsZero() && !until.IsZero() && !since.Before(until.Time) {
-		errs = append(errs, hub.FieldError{Field: "until", Message: "must be after since"})
-	}
-	statuses := []hub.DeliveryStatus{hub.DeliveryFailed}
-	if in.Status != nil {
-		switch hub.DeliveryStatus(*in.Status) {
-		case hub.DeliveryFailed, hub.DeliverySucceeded:
-			statuses = []hub.DeliveryStatus{hub.DeliveryStatus(*in.Status)}
-		default:
-			errs = append(errs, hub.FieldError{Field: "status", Message: "must be failed or succeeded"})
-		}
-	}
-	if len(errs) > 0 {
-		return hub.Invalid(errs...)
-	}
-	if err := endpoints.RequireActive(w); err != nil {
-		return err
-	}
-	n, err := s.webhookStore().ReplayDeliveries(c.UserContext(), w.AccountID, w.ID, since, until, statuses)
-	if err != nil {
-		return err
-	}
-	return sendJSON(c, fiber.StatusAccepted, replayResponse{Count: n})
 }

@@ -67,7 +67,7 @@ func (s *Server) routeTable() []Route {
 	for _, group := range [][]Route{
 		s.coreRoutes(), s.jobRoutes(), s.candidateRoutes(), s.resumeRoutes(),
 		s.eventRoutes(), s.analyticsRoutes(), s.docRoutes(),
-		s.webhookRoutes(), s.deliveryRoutes(), s.webRoutes(),
+		s.webhookRoutes(), s.deliveryRoutes(), s.replayRoutes(), s.webRoutes(),
 		s.actionRoutes(), s.metaRoutes(),
 		s.triggerRoutes(),
 	} {

@@ -32,6 +32,7 @@ type Store interface {
 	AnalyticsReader
 	IdempotencyStore
 	WebhookStore
+	ReplayStore
 	TriggerStore
 	MetaStore
 }

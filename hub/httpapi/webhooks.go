@@ -24,7 +24,6 @@ type WebhookStore interface {
 	ListDeliveries(ctx context.Context, accountID, endpointID string, f store.DeliveryFilter, p hub.Page) ([]hub.Delivery, bool, error)
 	GetDelivery(ctx context.Context, accountID, id string) (hub.Delivery, error)
 	RetryDelivery(ctx context.Context, accountID, id string) (hub.Delivery, error)
-	ReplayDeliveries(ctx context.Context, accountID, endpointID string, since, until hub.Time, statuses []hub.DeliveryStatus) (int, error)
 }
 
 // Dispatcher is what the API needs from the webhook dispatcher

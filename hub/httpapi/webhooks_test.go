@@ -196,10 +196,18 @@ func TestWebhookLifecycle(t *testing.T) {
 				e.do("GET", "/v1/deliveries/"+testDelivery.ID, admin, "").status(http.StatusOK).decode(&d)
 				return d.Status == "succeeded"
 			})
-			var n struct{ Count int }
+			var job struct{ ID string }
 			since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-			e.do("POST", "/v1/webhooks/"+w.ID+"/replay", admin, `{"since":"`+since+`","status":"succeeded"}`).status(http.StatusAccepted).decode(&n)
+			e.do("POST", "/v1/webhooks/"+w.ID+"/replay", admin, `{"since":"`+since+`","status":"succeeded"}`).status(http.StatusAccepted).decode(&job)
 			waitFor(t, func() bool { return len(rc.requests()) == before+2 })
+			var n struct{ Count int }
+			waitFor(t, func() bool {
+				var st struct{ Status string }
+				r := e.do("GET", "/v1/replays/"+job.ID, admin, "").status(http.StatusOK)
+				r.decode(&st)
+				r.decode(&n)
+				return st.Status == "succeeded"
+			})
 			if n.Count != 1 {
 				t.Fatalf("replayed %d", n.Count)
 			}

@@ -209,29 +209,3 @@ func (s *Store) RetryDelivery(ctx context.Context, accountID, id string) (hub.De
 // retryStatus is what a manually resent delivery becomes: it waits in the
 // queue like a first attempt.
 const retryStatus = hub.DeliveryPending
-
-// ReplayDeliveries schedules an attempt now for each of an endpoint's
-// deliveries created in [since, until) with one of the statuses, and
-// returns how many. Deliveries being sent at this moment are left alone.
-func (s *Store) ReplayDeliveries(ctx context.Context, accountID, endpointID string, since, until hub.Time, statuses []hub.DeliveryStatus) (int, error) {
-	now := hub.Now()
-	query := `UPDATE deliveries SET status = ?, next_attempt_at = ?, updated_at = ?
-		WHERE account_id = ? AND endpoint_id = ? AND created_at >= ? AND created_at < ?
-		AND (lease_until IS NULL OR lease_until < ?) AND status IN (?` + strings.Repeat(", ?", len(statuses)-1) + `)`
-	args := []any{string(retryStatus), now, now, accountID, endpointID, since, until, now}
-	for _, st := range statuses {
-		args = append(args, string(st))
-	}
-	res, err := s.db.ExecContext(ctx, s.q(query), args...)
-	if err != nil {
-		return 0, fmt.Errorf("replay deliveries: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("replay deliveries: %w", err)
-	}
-	if n > 0 {
-		s.deliveriesDue(DueDeliveries)
-	}
-	return int(n), nil
-}

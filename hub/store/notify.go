@@ -126,6 +126,7 @@ type Due int
 const (
 	DueEvents     Due = iota // new events to fan out
 	DueDeliveries            // deliveries to claim: a retry, a replay, an endpoint enabled
+	DueReplays               // a replay job to run: one was created
 )
 
 // deliveriesDue wakes the dispatchers after a commit that made work for
