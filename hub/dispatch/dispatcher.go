@@ -211,16 +211,20 @@ func (d *Dispatcher) notifyEvents() {
 }
 
 // due is the store's wake-up call (SubscribeDue) for this process's writes.
-func (d *Dispatcher) due(what store.Due) {
-	if what == store.DueReplays {
+func (d *Dispatcher) due(what store.Due) { d.wakeFor(store.DueBit(what)) }
+
+// wakeFor wakes what a bit set of kinds of work calls for: the fan-out
+// for events, the claim loop too for deliveries, the replay runner for
+// replay jobs. Another process's NOTIFY carries such a set.
+func (d *Dispatcher) wakeFor(kinds uint32) {
+	if kinds&store.DueBit(store.DueReplays) != 0 {
 		d.replays.wake()
-		return
 	}
-	if what == store.DueEvents {
+	if kinds&store.DueBit(store.DueDeliveries) != 0 {
+		d.Notify()
+	} else if kinds&store.DueBit(store.DueEvents) != 0 {
 		d.notifyEvents()
-		return
 	}
-	d.Notify()
 }
 
 // kick wakes the claim loop only: slots were freed or deliveries made.

@@ -87,7 +87,7 @@ func (d *Dispatcher) listen(ctx context.Context) {
 			d.logErr(ctx, "event listener", err)
 		}
 		if ev == pq.ListenerEventReconnected {
-			d.Notify()
+			d.wakeFor(store.AllDue)
 		}
 	})
 	defer l.Close()
@@ -100,10 +100,13 @@ func (d *Dispatcher) listen(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case n := <-l.Notify:
-			// This store's own NOTIFYs already woke us through
-			// SubscribeDue; a nil one follows a reconnect.
-			if n == nil || n.Extra != d.st.NotifyToken() {
-				d.Notify()
+			if n == nil { // a reconnect: anything may have been missed
+				d.wakeFor(store.AllDue)
+				continue
+			}
+			// This store's own NOTIFYs already woke us (SubscribeDue).
+			if token, kinds := store.DecodeWake(n.Extra); token != d.st.NotifyToken() {
+				d.wakeFor(kinds)
 			}
 		case <-time.After(90 * time.Second):
 			go func() { _ = l.Ping() }()

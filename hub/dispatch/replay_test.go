@@ -115,6 +115,33 @@ func TestReplayFromAnAPIOnlyProcess(t *testing.T) {
 	}
 }
 
+// TestReplayWakesAnotherProcess: with the dispatcher's tick an hour away,
+// only the NOTIFY of the API-only process, saying a replay job is ready,
+// can start the job at once.
+func TestReplayWakesAnotherProcess(t *testing.T) {
+	url := storetest.URL(t, store.Postgres)
+	api := storetest.OpenURL(t, url)
+	f := newFixture(t, api)
+	early := f.endpoint("http://127.0.0.1:1/unused")
+	w := f.endpoint("http://127.0.0.1:1/unused")
+	f.seedFailed(early.ID, time.Now().Add(-time.Hour), 5)
+	f.seedFailed(w.ID, time.Now().Add(-time.Hour), 30)
+	// A first job is there when the dispatcher starts: its first round
+	// (at start) runs it, so once it is done that round is over and the
+	// second job can only be found through the wake-up.
+	first := f.replayJob(api, early.ID)
+	worker := storetest.OpenURL(t, url)
+	run(t, worker, dispatch.Options{Policy: loopback(t), Owner: "worker", Tick: time.Hour, ListenURL: url})
+	waitListening(t, api)
+	if got := f.waitReplay(first.ID, 10*time.Second); got.Status != hub.ReplaySucceeded {
+		t.Fatalf("first job: %+v", got)
+	}
+	second := f.replayJob(api, w.ID)
+	if got := f.waitReplay(second.ID, 10*time.Second); got.Status != hub.ReplaySucceeded || got.Count != 30 {
+		t.Fatalf("second job: %+v", got)
+	}
+}
+
 // TestReplayTakeOverByAnotherDispatcher: runner A takes the job, queues
 // one chunk and dies (its deliveries were sent and failed again). Once
 // A's lease has expired, a dispatcher takes the job over and finishes it

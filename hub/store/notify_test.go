@@ -39,8 +39,11 @@ func TestEventCommitsNotifyAfterCommit(t *testing.T) {
 		}
 		select {
 		case n := <-l.Notify:
-			if n == nil || n.Channel != store.EventsChannel || n.Extra != st.NotifyToken() {
+			if n == nil || n.Channel != store.EventsChannel {
 				t.Fatalf("notification %+v", n)
+			}
+			if token, kinds := store.DecodeWake(n.Extra); token != st.NotifyToken() || kinds != store.DueBit(store.DueEvents) {
+				t.Fatalf("payload %q: token %q kinds %b, want %q and events only", n.Extra, token, kinds, st.NotifyToken())
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatal("no NOTIFY within 10 s of the commit")
@@ -119,5 +122,30 @@ func TestQueuePoolSkipsFlushWait(t *testing.T) {
 	}
 	if main[1] == "client" {
 		t.Errorf("main pool: synchronous_commit %v was set by the client; the API's commits must stay durable", main)
+	}
+}
+
+// TestWakePayload checks the NOTIFY payload both ways, and that a payload
+// from an older hub (a bare token, or none) wakes for everything.
+func TestWakePayload(t *testing.T) {
+	both := store.DueBit(store.DueEvents) | store.DueBit(store.DueReplays)
+	cases := []struct {
+		name, payload, token string
+		kinds                uint32
+	}{
+		{"events and replays", store.EncodeWake("ab12", both), "ab12", both},
+		{"deliveries", store.EncodeWake("ab12", store.DueBit(store.DueDeliveries)), "ab12", store.DueBit(store.DueDeliveries)},
+		{"bare token", "ab12", "ab12", store.AllDue},
+		{"empty", "", "", store.AllDue},
+		{"bad kinds", "ab12:x", "ab12", store.AllDue},
+		{"no kinds", "ab12:0", "ab12", store.AllDue},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			token, kinds := store.DecodeWake(c.payload)
+			if token != c.token || kinds != c.kinds {
+				t.Fatalf("DecodeWake(%q) = %q, %b; want %q, %b", c.payload, token, kinds, c.token, c.kinds)
+			}
+		})
 	}
 }
