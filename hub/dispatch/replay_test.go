@@ -16,25 +16,8 @@ import (
 // not in the outbox, so sending one records an attempt without a request.
 func (f *fixture) seedFailed(endpointID string, at time.Time, n int) []string {
 	f.t.Helper()
-	tx, err := f.st.DB().Beginx()
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = hub.NewID(hub.PrefixDelivery)
-		_, err := tx.Exec(tx.Rebind(`INSERT INTO deliveries (id, account_id, endpoint_id, event_id, event_type, status, attempts,
-			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'failed', 1, ?, ?, ?)`),
-			ids[i], f.acct.ID, endpointID, hub.NewID(hub.PrefixEvent), hub.EventJobCreated, hub.TimeOf(at), hub.TimeOf(at), hub.TimeOf(at))
-		if err != nil {
-			_ = tx.Rollback()
-			f.t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		f.t.Fatal(err)
-	}
-	return ids
+	return storetest.InsertDeliveries(f.t, f.st, storetest.Deliveries{AccountID: f.acct.ID, EndpointID: endpointID,
+		Status: hub.DeliveryFailed, At: at, N: n})
 }
 
 // replayJob stores a running replay of every failed delivery of an

@@ -51,3 +51,6 @@ func WakeSignals(s *Store) int64 {
 	}
 	return s.wake.signals.Load()
 }
+
+// SignalWake asks the store's notifier for a NOTIFY, as a commit does.
+func SignalWake(s *Store, what Due) { s.wake.signal(what) }

@@ -127,6 +127,11 @@ func (n *notifier) run() {
 		}
 		kinds := n.pending.Swap(0)
 		if kinds == 0 {
+			// A signal whose kind the previous NOTIFY already carried
+			// kicked after it was sent: nothing to send, and no gap to
+			// keep (the timer has fired and must be re-armed, or the
+			// next round would wait on it forever).
+			gap.Reset(0)
 			continue
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

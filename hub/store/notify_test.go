@@ -58,6 +58,48 @@ func TestEventCommitsNotifyAfterCommit(t *testing.T) {
 	})
 }
 
+// TestNotifierKeepsUpWithSignals signals the notifier at about the pace
+// of busy commits, so signals race its sends in every order (among them a
+// kick arriving while the previous round waits out its gap, whose kind
+// that round then sends), and then once more: that last signal must still
+// be sent. (A notifier that waited on its spent gap timer after such a
+// kick stopped sending for good within a few dozen signals.)
+func TestNotifierKeepsUpWithSignals(t *testing.T) {
+	st := storetest.Open(t, store.Postgres)
+	for i := 0; i < 200; i++ {
+		store.SignalWake(st, store.DueEvents)
+		time.Sleep(300 * time.Microsecond) // the pace of the signals, not a wait for a result
+	}
+	for i := 0; i < 3; i++ {
+		before := sentSettled(t, st)
+		store.SignalWake(st, store.DueDeliveries)
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if sent, _ := st.NotifyStats(); sent > before {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("signal %d after the burst was never sent (%d sent before it): the notifier is stuck", i+1, before)
+			}
+			time.Sleep(time.Millisecond) // polling a counter
+		}
+	}
+}
+
+// sentSettled returns the NOTIFYs sent once the count has stopped moving
+// for a few gaps, so a signal made after it is counted only by its own.
+func sentSettled(t *testing.T, st *store.Store) int64 {
+	t.Helper()
+	last, _ := st.NotifyStats()
+	for still := 0; still < 20; still++ {
+		time.Sleep(time.Millisecond) // polling a counter
+		if sent, _ := st.NotifyStats(); sent != last {
+			last, still = sent, 0
+		}
+	}
+	return last
+}
+
 // TestSubscribeDue checks the wake-up of the dispatcher sharing the
 // process: called once the commit that wrote events is done (before the
 // write returns), not for a write without events, and never after

@@ -50,31 +50,8 @@ func (f *replayFixture) until() time.Time { return f.since.Add(30 * time.Minute)
 // until leaseUntil when that is not zero, and returns their IDs.
 func (f *replayFixture) seed(ep hub.Webhook, status hub.DeliveryStatus, at time.Time, n int, leaseUntil time.Time) []string {
 	f.t.Helper()
-	tx, err := f.st.DB().Beginx()
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	var owner *string
-	if !leaseUntil.IsZero() {
-		o := "someone-sending"
-		owner = &o
-	}
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = hub.NewID(hub.PrefixDelivery)
-		_, err := tx.Exec(tx.Rebind(`INSERT INTO deliveries (id, account_id, endpoint_id, event_id, event_type, status, attempts,
-			next_attempt_at, lease_owner, lease_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`),
-			ids[i], f.acct.ID, ep.ID, hub.NewID(hub.PrefixEvent), hub.EventJobCreated, string(status), hub.TimeOf(at),
-			owner, hub.TimeOf(leaseUntil), hub.TimeOf(at), hub.TimeOf(at))
-		if err != nil {
-			_ = tx.Rollback()
-			f.t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		f.t.Fatal(err)
-	}
-	return ids
+	return storetest.InsertDeliveries(f.t, f.st, storetest.Deliveries{AccountID: f.acct.ID, EndpointID: ep.ID,
+		Status: status, At: at, N: n, LeaseUntil: leaseUntil})
 }
 
 // statuses returns each delivery's status.
